@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Patchbay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "patchbay", targets: ["patchbay"]),
+        .library(name: "NetConf", targets: ["NetConf"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "NetCore"),
+        .target(name: "NetXML", dependencies: ["NetCore", "CLibXML2"]),
+        .target(name: "NetConf", dependencies: ["NetCore", "NetXML"]),
+        .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf"]),
+        .executableTarget(
+            name: "patchbay",
+            dependencies: [
+                "Conformance", "NetConf",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "patchbay-bench",
+            dependencies: ["NetConf", "NetXML", "Conformance"],
+            path: "bench/patchbay-bench"
+        ),
+        .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
+        .testTarget(name: "NetXMLTests", dependencies: ["NetXML"]),
+        .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
+    ]
+)

@@ -1,0 +1,73 @@
+import Foundation
+import NetCore
+
+/// One `cases/NAME.tsv` table: comment lines start with `#`, the rest are tab-separated rows.
+public struct CorpusTable: Sendable {
+    /// The table's file name without `.tsv`, e.g. `networkxml2xml`.
+    public let corpus: String
+    /// Data rows, each split on tabs.
+    public let rows: [[String]]
+
+    /// Reads a table file.
+    public init(path: String) throws(PatchbayError) {
+        corpus = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .operationFailed("cannot read corpus table '\(path)': \(error.localizedDescription)")
+        }
+        rows = text.split(separator: "\n", omittingEmptySubsequences: true)
+            .filter { !$0.hasPrefix("#") && !$0.allSatisfy(\.isWhitespace) }
+            .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
+}
+
+/// The outcome of one case.
+public struct CaseResult: Sendable {
+    /// How the case ended.
+    public enum Outcome: Sendable, Equatable {
+        /// Patchbay did what libvirt does.
+        case pass
+        /// Patchbay differed; the reason says how.
+        case fail(String)
+        /// The case belongs to work not done yet.
+        case skip
+    }
+
+    /// Table name without `.tsv`.
+    public let corpus: String
+    /// The case's name from the table.
+    public let name: String
+    /// The outcome.
+    public let outcome: Outcome
+
+    /// The line `patchbay conformance` prints for this case.
+    public var line: String {
+        switch outcome {
+        case .pass: "PASS \(corpus) \(name)"
+        case .fail(let reason): "FAIL \(corpus) \(name): \(reason)"
+        case .skip: "SKIP \(corpus) \(name)"
+        }
+    }
+}
+
+/// Counts of passed, failed and skipped cases.
+public struct ConformanceSummary: Sendable {
+    /// Cases that passed.
+    public var passed = 0
+    /// Cases that failed.
+    public var failed = 0
+    /// Cases skipped as belonging to later work.
+    public var skipped = 0
+
+    /// An empty summary.
+    public init() {}
+
+    /// Counts one result.
+    public mutating func record(_ result: CaseResult) {
+        switch result.outcome {
+        case .pass: passed += 1
+        case .fail: failed += 1
+        case .skip: skipped += 1
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import CLibXML2
+import NetCore
+
+/// Strict XML reading through libxml2: a malformed document is an error, never "repaired".
+public enum XMLParser {
+    /// Libraries limit: documents bigger than this are refused before parsing.
+    public static let maximumDocumentSize = 32 * 1024 * 1024
+
+    /// Parses `text` and returns its root element.
+    ///
+    /// - Parameter url: the name libvirt uses in its messages, e.g. `(network_definition)`.
+    public static func parse(_ text: String, url: String = "(xml_document)") throws(PatchbayError) -> XMLElement {
+        var bytes = Array(text.utf8)
+        return try parse(bytes: &bytes, url: url)
+    }
+
+    /// Parses raw bytes (which need not be valid UTF-8: libxml2 reports where they are not).
+    public static func parse(bytes: [UInt8], url: String = "(xml_document)") throws(PatchbayError) -> XMLElement {
+        var copy = bytes
+        return try parse(bytes: &copy, url: url)
+    }
+
+    private static func parse(bytes: inout [UInt8], url: String) throws(PatchbayError) -> XMLElement {
+        guard !bytes.isEmpty else { throw PatchbayError(.xmlDetail, "\(url):1: Document is empty") }
+        guard bytes.count <= maximumDocumentSize else {
+            throw .xml("document of \(bytes.count) bytes exceeds the \(maximumDocumentSize) byte limit")
+        }
+        patchbay_xmlSilence()
+        guard let context = xmlNewParserCtxt() else { throw .internalError("cannot allocate an XML parser") }
+        defer { xmlFreeParserCtxt(context) }
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+                            | XML_PARSE_NOCDATA.rawValue)
+        let count = Int32(bytes.count)
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.flatMap { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                    xmlCtxtReadMemory(context, chars, count, url, "UTF-8", options)
+                }
+            }
+        }
+        guard let document, context.pointee.wellFormed != 0 else {
+            if let document { xmlFreeDoc(document) }
+            throw describeFailure(context, url: url)
+        }
+        defer { xmlFreeDoc(document) }
+        guard let root = xmlDocGetRootElement(document) else {
+            throw PatchbayError(.xmlDetail, "\(url):1: Document is empty")
+        }
+        if document.pointee.intSubset != nil {
+            throw .xml("document type declarations are not accepted")
+        }
+        return try convert(root)
+    }
+
+    private static func describeFailure(_ context: xmlParserCtxtPtr, url: String) -> PatchbayError {
+        guard let error = xmlCtxtGetLastError(context) else {
+            return PatchbayError(.xmlDetail, "\(url): the document is not well-formed")
+        }
+        let raw = error.pointee.message.map { String(cString: $0) } ?? "not well-formed"
+        let message = raw.hasSuffix("\n") ? String(raw.dropLast()) : raw
+        return PatchbayError(.xmlDetail, "\(url):\(error.pointee.line): \(message)")
+    }
+
+    private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+
+    private static func convert(_ node: xmlNodePtr) throws(PatchbayError) -> XMLElement {
+        let local = string(node.pointee.name) ?? ""
+        let prefix = node.pointee.ns.flatMap { string($0.pointee.prefix) }
+        let name = prefix.map { "\($0):\(local)" } ?? local
+        var element = XMLElement(name, namespaceURI: node.pointee.ns.flatMap { string($0.pointee.href) },
+                                 line: Int(xmlGetLineNo(node)))
+        var declaration = node.pointee.nsDef
+        while let ns = declaration {
+            let key = string(ns.pointee.prefix).map { "xmlns:\($0)" } ?? "xmlns"
+            element.attributes.append((name: key, value: string(ns.pointee.href) ?? ""))
+            declaration = ns.pointee.next
+        }
+        var property = node.pointee.properties
+        while let attribute = property {
+            let attributeLocal = string(attribute.pointee.name) ?? ""
+            let attributeName = attribute.pointee.ns.flatMap { string($0.pointee.prefix) }
+                .map { "\($0):\(attributeLocal)" } ?? attributeLocal
+            var value = ""
+            if let raw = xmlNodeListGetString(node.pointee.doc, attribute.pointee.children, 1) {
+                value = String(cString: raw)
+                patchbay_xmlFree(raw)
+            }
+            element.attributes.append((name: attributeName, value: value))
+            property = attribute.pointee.next
+        }
+        var child = node.pointee.children
+        while let current = child {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                element.children.append(.element(try convert(current)))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = string(current.pointee.content) { element.children.append(.text(content)) }
+            case XML_COMMENT_NODE:
+                element.children.append(.comment(string(current.pointee.content) ?? ""))
+            case XML_ENTITY_REF_NODE:
+                throw .xml("entity reference '&\(string(current.pointee.name) ?? "");' in <\(name)> is not accepted")
+            default:
+                break
+            }
+            child = current.pointee.next
+        }
+        return element
+    }
+}

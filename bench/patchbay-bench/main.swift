@@ -1,0 +1,2 @@
+import NetConf
+@main struct Bench { static func main() {} }
