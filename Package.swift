@@ -24,13 +24,13 @@ let package = Package(
         .executableTarget(
             name: "patchbay",
             dependencies: [
-                "Conformance", "NetConf",
+                "Conformance", "NetConf", "NetXML", "NetCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "patchbay-bench",
-            dependencies: ["NetConf", "NetXML", "Conformance"],
+            dependencies: ["NetConf", "NetXML", "Conformance", "CLibXML2"],
             path: "bench/patchbay-bench"
         ),
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),

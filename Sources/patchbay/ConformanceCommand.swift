@@ -14,6 +14,9 @@ struct ConformanceCommand: ParsableCommand {
     @Option(name: .long, help: "Run only the named corpora (table file names without .tsv).")
     var corpus: [String] = []
 
+    @Flag(name: .long, help: "Also validate every formatted document against the corpus's RelaxNG schemas (needs xmllint).")
+    var schemas = false
+
     mutating func run() throws {
         let runner = ConformanceRunner(root: directory)
         var summary = ConformanceSummary()
@@ -21,7 +24,14 @@ struct ConformanceCommand: ParsableCommand {
             print(result.line)
             summary.record(result)
         }
+        var invalid = 0
+        if schemas {
+            let (checked, failures) = try runner.schemaFailures()
+            for (name, complaint) in failures.sorted(by: { $0.key < $1.key }) { print("INVALID \(name): \(complaint)") }
+            print("schemas: \(checked - failures.count) of \(checked) formatted documents valid")
+            invalid = failures.count
+        }
         print("\(summary.passed) passed, \(summary.failed) failed")
-        if summary.failed > 0 { throw ExitCode(1) }
+        if summary.failed > 0 || invalid > 0 { throw ExitCode(1) }
     }
 }

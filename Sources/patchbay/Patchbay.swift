@@ -6,6 +6,6 @@ struct Patchbay: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patchbay",
         abstract: "Manage Patchbay virtual networks.",
-        subcommands: [ConformanceCommand.self]
+        subcommands: [ConformanceCommand.self, XMLCommand.self]
     )
 }

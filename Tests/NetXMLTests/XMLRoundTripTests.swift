@@ -1,0 +1,83 @@
+import NetCore
+import NetXML
+import Testing
+
+@Suite("XML reader and writer")
+struct XMLRoundTripTests {
+    @Test(arguments: [
+        "<network/>\n",
+        "<network>\n  <name>default</name>\n</network>\n",
+        "<a x='1' y='2'>\n  <b/>\n  <c>text &amp; &lt;more&gt; &apos;q&apos; &quot;d&quot;</c>\n</a>\n",
+        "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>\n  <dnsmasq:options>\n    <dnsmasq:option value='foo=bar'/>\n  </dnsmasq:options>\n</network>\n",
+    ])
+    func canonicalDocumentsRoundTripByteForByte(text: String) throws {
+        let root = try XMLParser.parse(text)
+        #expect(XMLWriter.document(root) == text)
+    }
+
+    @Test func reformatsLikeLibvirt() throws {
+        let root = try XMLParser.parse("<a  y=\"2\"   x=\"&#39;\"><b></b>\n\n<c>t</c></a>")
+        #expect(XMLWriter.document(root) == "<a y='2' x='&apos;'>\n  <b/>\n  <c>t</c>\n</a>\n")
+    }
+
+    @Test func keepsOpenWhenAsked() {
+        let ip = XMLElement("ip", attributes: [("address", "10.0.0.1")], keepsOpenWhenEmpty: true)
+        var root = XMLElement("network")
+        root.append(ip)
+        #expect(XMLWriter.document(root) == "<network>\n  <ip address='10.0.0.1'>\n  </ip>\n</network>\n")
+    }
+
+    @Test func controlCharactersAreDropped() {
+        var out = ""
+        XMLWriter.escape("a\u{01}b\tc", into: &out)
+        #expect(out == "ab\tc")
+    }
+
+    @Test func namespacesAreKept() throws {
+        let root = try XMLParser.parse("<n xmlns:d='urn:x'><d:o v='1'/></n>")
+        let child = try #require(root.elements.first)
+        #expect(child.namespaceURI == "urn:x")
+        #expect(child.localName == "o")
+        #expect(root.element("d:o") == nil)
+    }
+
+    @Test(arguments: [
+        ("", "Document is empty"),
+        ("<a>", "Premature end of data"),
+        ("<a></b>", "Opening and ending tag mismatch"),
+        ("<a/><b/>", "Extra content at the end of the document"),
+        ("<a x='1' x='2'/>", "Attribute x redefined"),
+        ("<a>&bogus;</a>", "Entity 'bogus' not defined"),
+        ("text", "Start tag expected"),
+    ])
+    func malformedDocumentsAreRefusedNotRepaired(text: String, fragment: String) {
+        do {
+            _ = try XMLParser.parse(text, url: "(network_definition)")
+            Issue.record("accepted malformed document \(text)")
+        } catch {
+            #expect(error.code == .xmlDetail || error.code == .xmlError)
+            #expect(error.message.contains(fragment), "\(error.message)")
+        }
+    }
+
+    @Test func errorNamesDocumentAndLine() {
+        #expect(throws: PatchbayError(.xmlDetail, "(network_definition):2: Opening and ending tag mismatch: a line 1 and b")) {
+            try XMLParser.parse("<a>\n</b>", url: "(network_definition)")
+        }
+    }
+
+    @Test func invalidUTF8IsRefused() {
+        #expect(throws: PatchbayError.self) { try XMLParser.parse(bytes: Array("<a x='".utf8) + [0xC3, 0x28] + Array("'/>".utf8)) }
+    }
+
+    @Test func internalEntitiesAndDoctypesAreRefused() {
+        #expect(throws: PatchbayError.self) {
+            try XMLParser.parse("<!DOCTYPE a [<!ENTITY e 'boom'>]><a>&e;</a>")
+        }
+    }
+
+    @Test func lineNumbersAreRecorded() throws {
+        let root = try XMLParser.parse("<a>\n\n  <b/>\n</a>")
+        #expect(root.elements.first?.line == 3)
+    }
+}
