@@ -113,7 +113,7 @@ struct NamesAndUnitsTests {
         #expect(throws: PatchbayError.internalError("malformed uuid element")) { try LibvirtUUID(input) }
     }
 
-    @Test func randomUUIDsAreVersion4AndDistinct() {
+    @Test func randomUUIDsAreVersion4AndDistinct() throws {
         let a = LibvirtUUID.random()
         let b = LibvirtUUID.random()
         #expect(a != b)
