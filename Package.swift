@@ -17,9 +17,11 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .target(name: "CLinuxUAPI"),
         .target(name: "NetCore"),
         .target(name: "NetXML", dependencies: ["NetCore", "CLibXML2"]),
         .target(name: "NetConf", dependencies: ["NetCore", "NetXML"]),
+        .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf"]),
         .executableTarget(
             name: "patchbay",
@@ -36,6 +38,7 @@ let package = Package(
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
         .testTarget(name: "NetXMLTests", dependencies: ["NetXML"]),
         .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
     ]
 )

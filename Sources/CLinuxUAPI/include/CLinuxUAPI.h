@@ -1,0 +1,27 @@
+#ifndef PATCHBAY_CLINUXUAPI_H
+#define PATCHBAY_CLINUXUAPI_H
+/* Linux uapi constants and the few calls Swift cannot make directly (variadic ioctl, setns). */
+#include <sys/types.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_link.h>
+#include <linux/if_addr.h>
+#include <linux/veth.h>
+#include <linux/if_tun.h>
+
+/* Attaches an open /dev/net/tun fd to interface `name` with `flags` (IFF_TAP|IFF_NO_PI|...).
+ * Writes the kernel-chosen name to `out_name` (16 bytes). Returns 0 or -errno. */
+int pb_tun_set_iff(int fd, const char *name, short flags, char *out_name);
+
+/* Sets or clears the persist flag of a tap. Returns 0 or -errno. */
+int pb_tun_set_persist(int fd, int persist);
+
+/* Moves the calling thread into the namespace open at `fd`. Returns 0 or -errno. */
+int pb_setns(int fd, int nstype);
+
+/* Gives the calling thread a new, private network namespace. Returns 0 or -errno. */
+int pb_unshare_net(void);
+
+/* CLONE_NEWNET for setns(2). */
+static const int PB_CLONE_NEWNET = 0x40000000;
+#endif

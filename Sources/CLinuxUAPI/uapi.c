@@ -1,0 +1,39 @@
+#define _GNU_SOURCE
+#include "CLinuxUAPI.h"
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <net/if.h>
+
+int pb_tun_set_iff(int fd, const char *name, short flags, char *out_name) {
+    struct ifreq request;
+    memset(&request, 0, sizeof(request));
+    if (name != NULL) {
+        strncpy(request.ifr_name, name, IFNAMSIZ - 1);
+    }
+    request.ifr_flags = flags;
+    if (ioctl(fd, TUNSETIFF, &request) < 0) {
+        return -errno;
+    }
+    if (out_name != NULL) {
+        memcpy(out_name, request.ifr_name, IFNAMSIZ);
+        out_name[IFNAMSIZ - 1] = 0;
+    }
+    return 0;
+}
+
+int pb_tun_set_persist(int fd, int persist) {
+    if (ioctl(fd, TUNSETPERSIST, persist) < 0) {
+        return -errno;
+    }
+    return 0;
+}
+
+int pb_setns(int fd, int nstype) {
+    return setns(fd, nstype) < 0 ? -errno : 0;
+}
+
+int pb_unshare_net(void) {
+    return unshare(CLONE_NEWNET) < 0 ? -errno : 0;
+}

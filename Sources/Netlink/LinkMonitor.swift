@@ -1,0 +1,105 @@
+import CLinuxUAPI
+import Glibc
+import NetCore
+
+/// A change to the set of links or their carrier, as a management application wants to hear it.
+public enum LinkEvent: Sendable, Equatable {
+    /// A link appeared.
+    case appeared(LinkInfo)
+    /// A link's carrier (or up/down state) changed.
+    case changed(LinkInfo)
+    /// A link disappeared.
+    case disappeared(index: Int32, name: String)
+}
+
+/// Watches RTNLGRP_LINK and reports links appearing, disappearing and changing carrier.
+///
+/// A dedicated thread blocks on the multicast socket; events arrive through an `AsyncStream`
+/// in kernel order. `stop()` ends the stream within one receive timeout.
+public final class LinkMonitor: @unchecked Sendable {
+    /// Events in the order the kernel sent them.
+    public let events: AsyncStream<LinkEvent>
+    private let continuation: AsyncStream<LinkEvent>.Continuation
+    private let socket: NetlinkSocket
+    private let state = Mutex()
+    private var running = true
+    private var known: [Int32: LinkInfo] = [:]
+
+    /// Starts monitoring the calling thread's namespace, or the namespace file at `namespace`.
+    public init(namespace: String? = nil) throws(PatchbayError) {
+        let groups = UInt32(RTMGRP_LINK)
+        if let namespace {
+            socket = try NetlinkSocket(namespace: namespace, groups: groups)
+        } else {
+            socket = try NetlinkSocket(groups: groups)
+        }
+        try socket.setReceiveTimeout(milliseconds: 200)
+        (events, continuation) = AsyncStream.makeStream(of: LinkEvent.self, bufferingPolicy: .unbounded)
+        // Links that exist now are the baseline; only later changes are events.
+        for link in try Rtnetlink(socket: socket).links() { known[link.index] = link }
+        let thread = DetachedThread { [self] in self.loop() }
+        guard thread.start() else { throw .internalError("cannot start the link monitor thread") }
+    }
+
+    /// Stops the monitor and finishes the event stream.
+    public func stop() {
+        state.withLock { running = false }
+    }
+
+    private var isRunning: Bool { state.withLock { running } }
+
+    private func loop() {
+        while isRunning {
+            let messages: [(type: UInt16, body: ArraySlice<UInt8>)]
+            do { messages = try socket.nextNotifications() } catch .socket(_, let code) where code == EAGAIN || code == EINTR {
+                continue
+            } catch {
+                break
+            }
+            for message in messages {
+                guard let link = try? LinkInfo(body: message.body) else { continue }
+                if let event = classify(type: message.type, link: link) { continuation.yield(event) }
+            }
+        }
+        continuation.finish()
+    }
+
+    private func classify(type: UInt16, link: LinkInfo) -> LinkEvent? {
+        if type == UInt16(RTM_DELLINK) {
+            known[link.index] = nil
+            return .disappeared(index: link.index, name: link.name)
+        }
+        guard type == UInt16(RTM_NEWLINK) else { return nil }
+        defer { known[link.index] = link }
+        guard let previous = known[link.index] else { return .appeared(link) }
+        return previous.carrier != link.carrier || previous.isUp != link.isUp ? .changed(link) : nil
+    }
+}
+
+extension Rtnetlink {
+    /// Operations over an existing socket (used by monitors for their baseline).
+    convenience init(socket: NetlinkSocket) { self.init(wrapping: socket) }
+}
+
+/// A closure on its own detached pthread, for loops that outlive the caller.
+final class DetachedThread: @unchecked Sendable {
+    private let body: () -> Void
+
+    init(_ body: @escaping () -> Void) { self.body = body }
+
+    func start() -> Bool {
+        var thread = pthread_t()
+        let unmanaged = Unmanaged.passRetained(self)
+        let created = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            Unmanaged<DetachedThread>.fromOpaque(context).takeRetainedValue().body()
+            return nil
+        }, unmanaged.toOpaque())
+        guard created == 0 else {
+            unmanaged.release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
+    }
+}

@@ -1,0 +1,190 @@
+import CLinuxUAPI
+import Glibc
+import NetCore
+
+/// An rtnetlink request socket: one request at a time, answers matched by sequence number.
+///
+/// The socket belongs to the network namespace it was opened in, so a socket opened inside a
+/// namespace (see `NetworkNamespace`) keeps operating there from any thread.
+public final class NetlinkSocket: @unchecked Sendable {
+    private let descriptor: Int32
+    private var sequence: UInt32 = UInt32.random(in: 1...0x7FFF_FFFF)
+    private let lock = Mutex()
+    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+
+    /// Opens a NETLINK_ROUTE socket in the calling thread's namespace, subscribed to `groups` (RTMGRP_* bits).
+    public init(groups: UInt32 = 0) throws(PatchbayError) {
+        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_ROUTE)
+        guard fd >= 0 else { throw .system("Unable to open a netlink socket", errno: errno) }
+        var address = sockaddr_nl()
+        address.nl_family = sa_family_t(AF_NETLINK)
+        address.nl_groups = groups
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_nl>.size)) }
+        }
+        guard bound == 0 else {
+            let code = errno
+            close(fd)
+            throw .system("Unable to bind a netlink socket", errno: code)
+        }
+        var strict: Int32 = 1
+        _ = setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &strict, socklen_t(MemoryLayout<Int32>.size))
+        descriptor = fd
+    }
+
+    /// Opens a socket inside the network namespace at `path` (e.g. `/run/netns/NAME`).
+    public convenience init(namespace path: String, groups: UInt32 = 0) throws(PatchbayError) {
+        let result: Result<NetlinkSocket, PatchbayError> = NetworkNamespace.run(in: path) { () throws(PatchbayError) in
+            try NetlinkSocket(groups: groups)
+        }
+        let opened = try result.get()
+        try self.init(duplicating: opened)
+    }
+
+    private init(duplicating other: NetlinkSocket) throws(PatchbayError) {
+        let fd = fcntl(other.descriptor, F_DUPFD_CLOEXEC, 0)
+        guard fd >= 0 else { throw .system("Unable to duplicate a netlink socket", errno: errno) }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    /// Makes blocking receives give up after `milliseconds` (EAGAIN), so monitor loops can stop.
+    public func setReceiveTimeout(milliseconds: Int) throws(PatchbayError) {
+        var timeout = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+        guard setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+            throw .system("Unable to set a netlink receive timeout", errno: errno)
+        }
+    }
+
+    /// Sends a request that the kernel acknowledges (NLM_F_ACK is added); throws the kernel's errno.
+    public func request<H: RouteFamilyHeader>(_ message: NetlinkMessage<H>) throws(NetlinkError) {
+        try lock.withLock { () throws(NetlinkError) in
+            let sequence = nextSequence()
+            var message = message
+            message.sequence = sequence
+            message.flags |= UInt16(NLM_F_REQUEST | NLM_F_ACK)
+            try send(message.encoded())
+            _ = try receive(until: sequence, dump: false)
+        }
+    }
+
+    /// Sends a request the kernel answers with messages and an acknowledgement (e.g. RTM_GETLINK by name).
+    public func query<H: RouteFamilyHeader>(_ message: NetlinkMessage<H>) throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
+        try lock.withLock { () throws(NetlinkError) in
+            let sequence = nextSequence()
+            var message = message
+            message.sequence = sequence
+            message.flags |= UInt16(NLM_F_REQUEST | NLM_F_ACK)
+            try send(message.encoded())
+            return try receive(until: sequence, dump: false)
+        }
+    }
+
+    /// Sends a dump request and returns every answering message's type and body.
+    public func dump<H: RouteFamilyHeader>(_ message: NetlinkMessage<H>) throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
+        try lock.withLock { () throws(NetlinkError) in
+            let sequence = nextSequence()
+            var message = message
+            message.sequence = sequence
+            message.flags |= UInt16(NLM_F_REQUEST | NLM_F_DUMP)
+            try send(message.encoded())
+            return try receive(until: sequence, dump: true)
+        }
+    }
+
+    /// Blocks for the next datagram of kernel notifications (for monitors) and splits it into messages.
+    public func nextNotifications() throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
+        let count = try receiveDatagram()
+        return try Self.split(buffer[0..<count]).map { ($0.type, $0.body) }
+    }
+
+    private func nextSequence() -> UInt32 {
+        sequence = sequence == UInt32.max ? 1 : sequence + 1
+        return sequence
+    }
+
+    private func send(_ bytes: [UInt8]) throws(NetlinkError) {
+        var kernel = sockaddr_nl()
+        kernel.nl_family = sa_family_t(AF_NETLINK)
+        let sent = bytes.withUnsafeBytes { raw in
+            withUnsafePointer(to: &kernel) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(descriptor, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_nl>.size))
+                }
+            }
+        }
+        guard sent == bytes.count else { throw .socket(call: "sendto", errno: errno) }
+    }
+
+    private func receiveDatagram() throws(NetlinkError) -> Int {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            throw .socket(call: "recv", errno: errno)
+        }
+    }
+
+    private struct Part {
+        var type: UInt16
+        var flags: UInt16
+        var sequence: UInt32
+        var body: ArraySlice<UInt8>
+    }
+
+    private static func split(_ datagram: ArraySlice<UInt8>) throws(NetlinkError) -> [Part] {
+        var reader = NetlinkReader(datagram)
+        var parts: [Part] = []
+        while reader.remaining >= 16 {
+            let length = Int(try reader.integer(UInt32.self))
+            let type = try reader.u16()
+            let flags = try reader.u16()
+            let sequence = try reader.integer(UInt32.self)
+            _ = try reader.integer(UInt32.self)
+            guard length >= 16 else { throw .malformed("netlink message of length \(length)") }
+            let body = try reader.take(min(length - 16, reader.remaining))
+            parts.append(Part(type: type, flags: flags, sequence: sequence, body: body))
+            reader.skipPadding()
+        }
+        return parts
+    }
+
+    private func receive(until sequence: UInt32, dump: Bool) throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
+        var collected: [(type: UInt16, body: ArraySlice<UInt8>)] = []
+        while true {
+            let count = try receiveDatagram()
+            for part in try Self.split(buffer[0..<count]) where part.sequence == sequence {
+                switch Int32(part.type) {
+                case NLMSG_ERROR:
+                    var reader = NetlinkReader(part.body)
+                    let code = try reader.integer(Int32.self)
+                    if code != 0 { throw .kernel(errno: -code) }
+                    if !dump { return collected }
+                case NLMSG_DONE:
+                    return collected
+                default:
+                    collected.append((part.type, Array(part.body)[...]))
+                }
+            }
+        }
+    }
+}
+
+extension PatchbayError {
+    /// `system error: <what>: <strerror>` (libvirt's virReportSystemError wording).
+    public static func system(_ what: String, errno code: Int32) -> PatchbayError {
+        PatchbayError(.systemError, "\(what): \(String(cString: strerror(code)))")
+    }
+}
+
+extension NetlinkError {
+    /// The error as Patchbay reports it, naming the operation that failed.
+    public func reported(_ what: String) -> PatchbayError {
+        switch self {
+        case .kernel(let code): .system(what, errno: code)
+        case .socket(let call, let code): .system("\(what) (\(call))", errno: code)
+        case .malformed(let detail): .internalError("\(what): malformed netlink answer: \(detail)")
+        }
+    }
+}

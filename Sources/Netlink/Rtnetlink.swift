@@ -1,0 +1,113 @@
+import CLinuxUAPI
+import Glibc
+import NetCore
+
+/// Link, address and route operations over one rtnetlink socket, reported as `PatchbayError`s that
+/// name the operation and object (`Unable to create bridge 'br0': File exists`).
+public final class Rtnetlink: Sendable {
+    /// The underlying request socket.
+    public let socket: NetlinkSocket
+
+    /// Operations in the calling thread's network namespace.
+    public init() throws(PatchbayError) { socket = try NetlinkSocket() }
+
+    /// Operations inside the named network namespace file (e.g. `/run/netns/NAME`).
+    public init(namespace path: String) throws(PatchbayError) { socket = try NetlinkSocket(namespace: path) }
+
+    init(wrapping socket: NetlinkSocket) { self.socket = socket }
+
+    static let newLink = UInt16(RTM_NEWLINK)
+    static let createFlags = UInt16(NLM_F_CREATE | NLM_F_EXCL)
+
+    // MARK: links
+
+    /// Creates a link of `kind` called `name`, optionally with MTU, MAC and master already set.
+    public func createLink(_ name: InterfaceName, kind: LinkKind, mtu: UInt32? = nil, mac: MACAddress? = nil,
+                           masterIndex: Int32? = nil) throws(PatchbayError) {
+        let message = Self.createLinkMessage(name, kind: kind, mtu: mtu, mac: mac, masterIndex: masterIndex)
+        do { try socket.request(message) } catch {
+            throw error.reported("Unable to create \(kind.kindName) '\(name)'")
+        }
+    }
+
+    /// The RTM_NEWLINK request that creates a link (exposed for golden-bytes tests).
+    public static func createLinkMessage(_ name: InterfaceName, kind: LinkKind, mtu: UInt32? = nil, mac: MACAddress? = nil,
+                                         masterIndex: Int32? = nil) -> NetlinkMessage<InterfaceInfoHeader> {
+        let (data, top) = kind.attributes()
+        var info: [NetlinkAttribute] = [.string(UInt16(IFLA_INFO_KIND), kind.kindName)]
+        if !data.isEmpty { info.append(NetlinkAttribute(UInt16(IFLA_INFO_DATA), nested: data)) }
+        var attributes: [NetlinkAttribute] = [.string(UInt16(IFLA_IFNAME), name.value)]
+        attributes += top
+        if let mtu { attributes.append(.u32(UInt16(IFLA_MTU), mtu)) }
+        if let mac { attributes.append(NetlinkAttribute(UInt16(IFLA_ADDRESS), bytes: mac.octets)) }
+        if let masterIndex { attributes.append(.u32(UInt16(IFLA_MASTER), UInt32(bitPattern: masterIndex))) }
+        attributes.append(NetlinkAttribute(UInt16(IFLA_LINKINFO), nested: info))
+        return NetlinkMessage(type: newLink, flags: createFlags, header: InterfaceInfoHeader(), attributes: attributes)
+    }
+
+    /// Deletes the link called `name`.
+    public func deleteLink(_ name: InterfaceName) throws(PatchbayError) {
+        let message = NetlinkMessage(type: UInt16(RTM_DELLINK), flags: 0, header: InterfaceInfoHeader(),
+                                     attributes: [.string(UInt16(IFLA_IFNAME), name.value)])
+        do { try socket.request(message) } catch { throw error.reported("Unable to delete interface '\(name)'") }
+    }
+
+    /// Changes the link called `name`: any of up/down, MTU, MAC, master (0 = none), namespace.
+    public func setLink(_ name: InterfaceName, up: Bool? = nil, mtu: UInt32? = nil, mac: MACAddress? = nil,
+                        masterIndex: Int32? = nil, namespaceFD: Int32? = nil) throws(PatchbayError) {
+        let message = Self.setLinkMessage(name, up: up, mtu: mtu, mac: mac, masterIndex: masterIndex, namespaceFD: namespaceFD)
+        do { try socket.request(message) } catch { throw error.reported("Unable to change interface '\(name)'") }
+    }
+
+    /// The RTM_NEWLINK request that changes an existing link (exposed for golden-bytes tests).
+    public static func setLinkMessage(_ name: InterfaceName, up: Bool? = nil, mtu: UInt32? = nil, mac: MACAddress? = nil,
+                                      masterIndex: Int32? = nil, namespaceFD: Int32? = nil) -> NetlinkMessage<InterfaceInfoHeader> {
+        var header = InterfaceInfoHeader()
+        if let up {
+            header.change = UInt32(IFF_UP)
+            header.flags = up ? UInt32(IFF_UP) : 0
+        }
+        var attributes: [NetlinkAttribute] = [.string(UInt16(IFLA_IFNAME), name.value)]
+        if let mtu { attributes.append(.u32(UInt16(IFLA_MTU), mtu)) }
+        if let mac { attributes.append(NetlinkAttribute(UInt16(IFLA_ADDRESS), bytes: mac.octets)) }
+        if let masterIndex { attributes.append(.u32(UInt16(IFLA_MASTER), UInt32(bitPattern: masterIndex))) }
+        if let namespaceFD { attributes.append(.u32(UInt16(IFLA_NET_NS_FD), UInt32(bitPattern: namespaceFD))) }
+        return NetlinkMessage(type: newLink, flags: 0, header: header, attributes: attributes)
+    }
+
+    /// Enslaves `name` to the bridge `master`, which must exist.
+    public func attach(_ name: InterfaceName, to master: InterfaceName) throws(PatchbayError) {
+        guard let bridge = try link(named: master) else {
+            throw PatchbayError(.systemError, "Unable to add '\(name)' to bridge '\(master)': no such interface '\(master)'")
+        }
+        try setLink(name, masterIndex: bridge.index)
+    }
+
+    /// Releases `name` from its master.
+    public func detach(_ name: InterfaceName) throws(PatchbayError) { try setLink(name, masterIndex: 0) }
+
+    /// The link called `name`, or nil when there is none.
+    public func link(named name: InterfaceName) throws(PatchbayError) -> LinkInfo? {
+        let message = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: 0, header: InterfaceInfoHeader(),
+                                     attributes: [.string(UInt16(IFLA_IFNAME), name.value)])
+        do {
+            let answers = try socket.query(message)
+            return try answers.first.map { answer throws(NetlinkError) in try LinkInfo(body: answer.body) }
+        } catch .kernel(let code) where code == ENODEV {
+            return nil
+        } catch {
+            throw error.reported("Unable to look up interface '\(name)'")
+        }
+    }
+
+    /// Every link in the namespace.
+    public func links() throws(PatchbayError) -> [LinkInfo] {
+        let message = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: 0, header: InterfaceInfoHeader())
+        do {
+            return try socket.dump(message).filter { $0.type == UInt16(RTM_NEWLINK) }
+                .map { answer throws(NetlinkError) in try LinkInfo(body: answer.body) }
+        } catch {
+            throw error.reported("Unable to list interfaces")
+        }
+    }
+}
