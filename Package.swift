@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "NetXML", dependencies: ["NetCore", "CLibXML2"]),
         .target(name: "NetConf", dependencies: ["NetCore", "NetXML"]),
         .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI"]),
+        .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf"]),
         .executableTarget(
             name: "patchbay",
@@ -38,7 +39,9 @@ let package = Package(
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
         .testTarget(name: "NetXMLTests", dependencies: ["NetXML"]),
         .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"]),
+        .testTarget(name: "HostNetTests", dependencies: ["HostNet", "Netlink", "NetConf", "NetCore", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
     ]
 )

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <net/if.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 int pb_tun_set_iff(int fd, const char *name, short flags, char *out_name) {
     struct ifreq request;
@@ -36,4 +38,8 @@ int pb_setns(int fd, int nstype) {
 
 int pb_unshare_net(void) {
     return unshare(CLONE_NEWNET) < 0 ? -errno : 0;
+}
+
+int pb_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC) < 0 ? -errno : 0;
 }

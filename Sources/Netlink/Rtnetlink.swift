@@ -14,6 +14,15 @@ public final class Rtnetlink: Sendable {
     /// Operations inside the named network namespace file (e.g. `/run/netns/NAME`).
     public init(namespace path: String) throws(PatchbayError) { socket = try NetlinkSocket(namespace: path) }
 
+    /// Operations in the namespace file `namespace`, or the caller's when nil.
+    public convenience init(in namespace: String?) throws(PatchbayError) {
+        if let namespace {
+            self.init(wrapping: try NetlinkSocket(namespace: namespace))
+        } else {
+            self.init(wrapping: try NetlinkSocket())
+        }
+    }
+
     init(wrapping socket: NetlinkSocket) { self.socket = socket }
 
     static let newLink = UInt16(RTM_NEWLINK)

@@ -1,6 +1,7 @@
 import Glibc
 import NetCore
 import Netlink
+import TestSupport
 import Testing
 
 /// Every operation against the real kernel, inside a namespace made for the test.

@@ -22,6 +22,9 @@ int pb_setns(int fd, int nstype);
 /* Gives the calling thread a new, private network namespace. Returns 0 or -errno. */
 int pb_unshare_net(void);
 
+/* pipe2(fds, O_CLOEXEC). Returns 0 or -errno. */
+int pb_pipe_cloexec(int fds[2]);
+
 /* CLONE_NEWNET for setns(2). */
 static const int PB_CLONE_NEWNET = 0x40000000;
 #endif

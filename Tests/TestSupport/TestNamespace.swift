@@ -2,12 +2,14 @@ import Foundation
 import Glibc
 
 /// A network namespace made for one test and always deleted, also when the test fails.
-struct TestNamespace {
-    let name: String
-    var path: String { "/run/netns/\(name)" }
+public struct TestNamespace: Sendable {
+    /// The name under /run/netns.
+    public let name: String
+    /// The namespace file.
+    public var path: String { "/run/netns/\(name)" }
 
     /// Runs `body` with a fresh namespace; deletes it afterwards whatever happens.
-    static func with<T>(_ body: (TestNamespace) throws -> T) throws -> T {
+    public static func with<T>(_ body: (TestNamespace) throws -> T) throws -> T {
         let namespace = TestNamespace(name: "pbt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try run("/usr/sbin/ip", ["netns", "add", namespace.name])
         defer { try? run("/usr/sbin/ip", ["netns", "del", namespace.name]) }
@@ -15,7 +17,7 @@ struct TestNamespace {
     }
 
     /// Runs `body` asynchronously with a fresh namespace; deletes it afterwards whatever happens.
-    static func with<T>(_ body: (TestNamespace) async throws -> T) async throws -> T {
+    public static func with<T>(_ body: (TestNamespace) async throws -> T) async throws -> T {
         let namespace = TestNamespace(name: "pbt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try run("/usr/sbin/ip", ["netns", "add", namespace.name])
         do {
@@ -30,16 +32,18 @@ struct TestNamespace {
 
     /// Runs a command inside the namespace and returns its standard output.
     @discardableResult
-    func exec(_ arguments: [String]) throws -> String {
+    public func exec(_ arguments: [String]) throws -> String {
         try TestNamespace.run("/usr/sbin/ip", ["netns", "exec", name] + arguments)
     }
 
-    struct CommandFailed: Error, CustomStringConvertible {
-        let description: String
+    /// A test-setup command that failed.
+    public struct CommandFailed: Error, CustomStringConvertible {
+        /// What failed and what it said.
+        public let description: String
     }
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

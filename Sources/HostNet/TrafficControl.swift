@@ -1,0 +1,82 @@
+import NetConf
+import NetCore
+import Netlink
+
+/// Applies and removes `<bandwidth>` on a guest device through `tc -batch` (qdiscs/classes/filters)
+/// and rtnetlink (the IFB device). Links are never made by spawning `ip`.
+public struct TrafficControl: Sendable {
+    /// The tc binary.
+    public static let tc = "/usr/sbin/tc"
+
+    /// Network namespace file to work in; nil for the caller's.
+    public let namespace: String?
+    private let links: Rtnetlink
+
+    /// Creates a controller for the given namespace.
+    public init(namespace: String? = nil) throws(PatchbayError) {
+        self.namespace = namespace
+        links = try Rtnetlink(in: namespace)
+    }
+
+    /// The IFB device that carries `device`'s outbound traffic: derived from its index so it fits
+    /// IFNAMSIZ and stays unique in the namespace.
+    public func ifbName(for device: InterfaceName) throws(PatchbayError) -> InterfaceName {
+        guard let link = try links.link(named: device) else {
+            throw PatchbayError(.systemError, "Unable to set bandwidth on '\(device)': no such interface")
+        }
+        return try InterfaceName("pbifb\(link.index)")
+    }
+
+    /// Shapes traffic towards the guest (inbound) on `device`'s egress, and traffic from the guest
+    /// (outbound) through an IFB (`outboundDevice` nil) or on `outboundDevice`'s egress (the
+    /// direct-attachment macvlan). Anything Patchbay had installed before is replaced; on failure
+    /// nothing of it is left behind.
+    public func apply(_ bandwidth: Bandwidth, on device: InterfaceName, outboundDevice: InterfaceName? = nil) throws(PatchbayError) {
+        try remove(from: device, outboundDevice: outboundDevice)
+        do {
+            var lines: [String] = []
+            if let inbound = bandwidth.inbound, inbound.average != nil {
+                lines += TrafficControlPlan.egressShaping(device: device.value, rate: inbound)
+            }
+            if let outbound = bandwidth.outbound, outbound.average != nil {
+                if let outboundDevice {
+                    lines += TrafficControlPlan.egressShaping(device: outboundDevice.value, rate: outbound)
+                } else {
+                    let ifb = try ifbName(for: device)
+                    try links.createLink(ifb, kind: .ifb)
+                    try links.setLink(ifb, up: true)
+                    lines += TrafficControlPlan.egressShaping(device: ifb.value, rate: outbound)
+                    lines += TrafficControlPlan.ingressRedirect(device: device.value, ifb: ifb.value)
+                }
+            }
+            try batch(lines)
+        } catch {
+            try? remove(from: device, outboundDevice: outboundDevice)
+            throw error
+        }
+    }
+
+    /// Removes every qdisc, class and filter Patchbay put on `device` (and `outboundDevice`), and its IFB.
+    public func remove(from device: InterfaceName, outboundDevice: InterfaceName? = nil) throws(PatchbayError) {
+        let state = try installed(on: device)
+        var lines = TrafficControlPlan.removal(device: device.value, egress: state.root, ingress: state.ingress)
+        if let outboundDevice, try installed(on: outboundDevice).root {
+            lines += TrafficControlPlan.removal(device: outboundDevice.value, egress: true, ingress: false)
+        }
+        try batch(lines)
+        let ifb = try ifbName(for: device)
+        if try links.link(named: ifb) != nil { try links.deleteLink(ifb) }
+    }
+
+    /// Which of Patchbay's qdiscs are on `device` now.
+    public func installed(on device: InterfaceName) throws(PatchbayError) -> (root: Bool, ingress: Bool) {
+        let shown = try HostCommand.run(Self.tc, ["qdisc", "show", "dev", device.value], namespace: namespace).output
+        return (shown.contains("qdisc htb 1: root"), shown.contains("qdisc ingress ffff:"))
+    }
+
+    /// Runs tc lines in one process (`tc -batch -`); one tc per step would cost 1–3 ms each.
+    public func batch(_ lines: [String]) throws(PatchbayError) {
+        guard !lines.isEmpty else { return }
+        try HostCommand.run(Self.tc, ["-batch", "-"], input: lines.joined(separator: "\n") + "\n", namespace: namespace)
+    }
+}

@@ -1,0 +1,72 @@
+import HostNet
+import NetConf
+import NetCore
+import Netlink
+import TestSupport
+import Testing
+
+@Suite("Traffic control plans and their kernel state", .serialized)
+struct TrafficControlTests {
+    static func rate(_ average: UInt64?, peak: UInt64? = nil, burst: UInt64? = nil) throws -> BandwidthRate {
+        try BandwidthRate(average: average.map { try KibibytesPerSecond($0) }, peak: peak.map { try KibibytesPerSecond($0) },
+                          burst: burst.map { try Kibibytes($0) })
+    }
+
+    @Test func planLines() throws {
+        #expect(TrafficControlPlan.egressShaping(device: "vnet0", rate: try Self.rate(1000, peak: 2000, burst: 1024)) == [
+            "qdisc add dev vnet0 root handle 1: htb default 1",
+            "class add dev vnet0 parent 1: classid 1:1 htb rate 1024000bps ceil 2048000bps burst 1048576b cburst 1048576b",
+            "qdisc add dev vnet0 parent 1:1 handle 2: pfifo limit 1000",
+        ])
+        #expect(TrafficControlPlan.ingressRedirect(device: "vnet0", ifb: "pbifb7") == [
+            "qdisc add dev vnet0 handle ffff: ingress",
+            "filter add dev vnet0 parent ffff: protocol all prio 1 u32 match u32 0 0 action mirred egress redirect dev pbifb7",
+        ])
+        #expect(TrafficControlPlan.htbParameters(try Self.rate(512)) == "rate 524288bps ceil 524288bps")
+    }
+
+    @Test func applyThenRemoveLeavesNothing() throws {
+        try TestNamespace.with { ns in
+            let links = try Rtnetlink(namespace: ns.path)
+            let device = try InterfaceName("pbq0")
+            try links.createLink(device, kind: .veth(peer: InterfaceName("pbq1")))
+            try links.setLink(device, up: true)
+            let tc = try TrafficControl(namespace: ns.path)
+            let bandwidth = try Bandwidth(inbound: Self.rate(1000, peak: 2000, burst: 256), outbound: Self.rate(500))
+            try tc.apply(bandwidth, on: device)
+            let ifb = try tc.ifbName(for: device)
+            #expect(try links.link(named: ifb)?.isUp == true)
+            #expect(try tc.installed(on: device) == (root: true, ingress: true))
+            let classes = try ns.exec(["tc", "class", "show", "dev", ifb.value])
+            #expect(classes.contains("class htb 1:1 root leaf 2: prio 0 rate 4096Kbit ceil 4096Kbit"))
+            #expect(try ns.exec(["tc", "filter", "show", "dev", device.value, "ingress"]).contains("mirred"))
+
+            // Re-applying replaces rather than stacking.
+            try tc.apply(try Bandwidth(inbound: Self.rate(2000)), on: device)
+            #expect(try tc.installed(on: device) == (root: true, ingress: false))
+            #expect(try links.link(named: ifb) == nil)
+
+            try tc.apply(bandwidth, on: device)
+            try tc.remove(from: device)
+            #expect(try tc.installed(on: device) == (root: false, ingress: false))
+            #expect(try ns.exec(["tc", "filter", "show", "dev", device.value, "ingress"]).isEmpty)
+            #expect(try ns.exec(["tc", "class", "show", "dev", device.value]).isEmpty)
+            #expect(try links.link(named: ifb) == nil)
+        }
+    }
+
+    @Test func failedApplyLeavesNothing() throws {
+        try TestNamespace.with { ns in
+            let links = try Rtnetlink(namespace: ns.path)
+            let device = try InterfaceName("pbq2")
+            try links.createLink(device, kind: .veth(peer: InterfaceName("pbq3")))
+            let tc = try TrafficControl(namespace: ns.path)
+            // The direct-mode outbound device does not exist: the whole apply must fail and undo itself.
+            #expect(throws: PatchbayError.self) {
+                try tc.apply(try Bandwidth(inbound: Self.rate(1000), outbound: Self.rate(1000)), on: device,
+                             outboundDevice: InterfaceName("missing0"))
+            }
+            #expect(try tc.installed(on: device) == (root: false, ingress: false))
+        }
+    }
+}
