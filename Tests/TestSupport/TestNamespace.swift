@@ -40,6 +40,9 @@ public struct TestNamespace: Sendable {
     public struct CommandFailed: Error, CustomStringConvertible {
         /// What failed and what it said.
         public let description: String
+
+        /// Creates the error.
+        public init(description: String) { self.description = description }
     }
 
     @discardableResult
