@@ -56,14 +56,17 @@ public struct TrafficControl: Sendable {
         }
     }
 
-    /// Removes every qdisc, class and filter Patchbay put on `device` (and `outboundDevice`), and its IFB.
+    /// Removes the shaping Patchbay put on `device`: its root HTB, and either its ingress redirect
+    /// and IFB, or (direct attachments) the HTB on `outboundDevice`, whose ingress redirect belongs
+    /// to the attachment and is left alone.
     public func remove(from device: InterfaceName, outboundDevice: InterfaceName? = nil) throws(PatchbayError) {
         let state = try installed(on: device)
-        var lines = TrafficControlPlan.removal(device: device.value, egress: state.root, ingress: state.ingress)
+        var lines = TrafficControlPlan.removal(device: device.value, egress: state.root, ingress: state.ingress && outboundDevice == nil)
         if let outboundDevice, try installed(on: outboundDevice).root {
             lines += TrafficControlPlan.removal(device: outboundDevice.value, egress: true, ingress: false)
         }
         try batch(lines)
+        guard outboundDevice == nil else { return }
         let ifb = try ifbName(for: device)
         if try links.link(named: ifb) != nil { try links.deleteLink(ifb) }
     }

@@ -84,6 +84,15 @@ public final class Rtnetlink: Sendable {
         return NetlinkMessage(type: newLink, flags: 0, header: header, attributes: attributes)
     }
 
+    /// Stops the kernel from giving `name` an IPv6 link-local address (`addrgenmode none`).
+    public func disableAddressGeneration(_ name: InterfaceName) throws(PatchbayError) {
+        let mode = NetlinkAttribute.u8(UInt16(IFLA_INET6_ADDR_GEN_MODE), UInt8(IN6_ADDR_GEN_MODE_NONE.rawValue))
+        let spec = NetlinkAttribute(UInt16(IFLA_AF_SPEC), nested: [NetlinkAttribute(UInt16(AF_INET6), nested: [mode])])
+        let message = NetlinkMessage(type: Self.newLink, flags: 0, header: InterfaceInfoHeader(),
+                                     attributes: [.string(UInt16(IFLA_IFNAME), name.value), spec])
+        do { try socket.request(message) } catch { throw error.reported("Unable to set addrgenmode of '\(name)'") }
+    }
+
     /// Enslaves `name` to the bridge `master`, which must exist.
     public func attach(_ name: InterfaceName, to master: InterfaceName) throws(PatchbayError) {
         guard let bridge = try link(named: master) else {

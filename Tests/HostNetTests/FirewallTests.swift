@@ -31,7 +31,7 @@ struct FirewallTests {
                     try links.addAddress(IPAddress("192.0.2.1"), prefix: PrefixLength(24, family: .ipv4), to: InterfaceName("pbfwu0"))
                     try Rtnetlink(namespace: guest.path).addRoute(to: IPAddress("0.0.0.0"), prefix: PrefixLength(0, family: .ipv4),
                                                                   via: IPAddress("10.201.0.1"))
-                    try IPForwarding.enable(namespace: host.path)
+                    try Sysctl.enableForwarding(namespace: host.path)
                     try body(Topology(host: host, guest: guest, outside: outside, bridge: bridge))
                 }
             }
