@@ -1,0 +1,74 @@
+import NetConf
+import NetCore
+import Netlink
+
+/// A network's own `<bandwidth>` at its bridge, and its ports' floors.
+///
+/// inbound = traffic entering the network (bridge egress, HTB tree of `NetworkShapingPlan`);
+/// outbound = traffic leaving it (bridge ingress, redirected to an IFB and shaped there).
+public struct NetworkShaping: Sendable {
+    /// One port's guaranteed minimum.
+    public struct Floor: Sendable, Equatable {
+        /// The port's class number on the bridge (libvirt's `classID`).
+        public var classID: UInt32
+        /// The guaranteed rate.
+        public var floor: KibibytesPerSecond
+        /// The port's MAC, which selects its traffic.
+        public var mac: MACAddress
+
+        /// Creates a floor.
+        public init(classID: UInt32, floor: KibibytesPerSecond, mac: MACAddress) {
+            self.classID = classID
+            self.floor = floor
+            self.mac = mac
+        }
+    }
+
+    private let trafficControl: TrafficControl
+
+    /// Shaping in the given namespace.
+    public init(namespace: String? = nil) throws(PatchbayError) {
+        trafficControl = try TrafficControl(namespace: namespace)
+    }
+
+    /// Installs the network's shaping and the floors of its current ports, replacing what was there.
+    public func apply(_ bandwidth: Bandwidth, bridge: InterfaceName, floors: [Floor] = []) throws(PatchbayError) {
+        try remove(bridge: bridge)
+        do {
+            if let outbound = bandwidth.outbound {
+                try trafficControl.apply(try Bandwidth(outbound: outbound), on: bridge)
+            }
+            guard let inbound = bandwidth.inbound, inbound.average != nil else { return }
+            let total = floors.reduce(UInt64(0)) { $0 + $1.floor.bytesPerSecond }
+            var lines = NetworkShapingPlan.bridgeRoot(bridge: bridge.value, inbound: inbound, flooredTotal: total)
+            for floor in floors {
+                lines += NetworkShapingPlan.portFloor(bridge: bridge.value, classID: floor.classID, floor: floor.floor,
+                                                      network: inbound, mac: floor.mac)
+            }
+            try trafficControl.batch(lines)
+        } catch {
+            try? remove(bridge: bridge)
+            throw error
+        }
+    }
+
+    /// Adds one port's floor to a running network (the network's inbound average must hold it:
+    /// admission is the driver's job).
+    public func plug(_ floor: Floor, bridge: InterfaceName, network inbound: BandwidthRate, flooredTotal: UInt64) throws(PatchbayError) {
+        try trafficControl.batch(NetworkShapingPlan.portFloor(bridge: bridge.value, classID: floor.classID, floor: floor.floor,
+                                                              network: inbound, mac: floor.mac)
+            + NetworkShapingPlan.resizeUnguaranteed(bridge: bridge.value, inbound: inbound,
+                                                    flooredTotal: flooredTotal + floor.floor.bytesPerSecond))
+    }
+
+    /// Removes one port's floor.
+    public func unplug(classID: UInt32, bridge: InterfaceName, network inbound: BandwidthRate, flooredTotal: UInt64) throws(PatchbayError) {
+        try trafficControl.batch(NetworkShapingPlan.portFloorRemoval(bridge: bridge.value, classID: classID)
+            + NetworkShapingPlan.resizeUnguaranteed(bridge: bridge.value, inbound: inbound, flooredTotal: flooredTotal))
+    }
+
+    /// Removes all of the network's shaping.
+    public func remove(bridge: InterfaceName) throws(PatchbayError) {
+        try trafficControl.remove(from: bridge)
+    }
+}
