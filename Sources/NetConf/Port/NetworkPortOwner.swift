@@ -1,0 +1,72 @@
+import NetCore
+import NetXML
+
+/// The `<owner>` of a network port: the guest (domain) whose NIC holds the port.
+///
+/// libvirt keys ports by owner when it reconnects guests after a restart, so both parts are required.
+public struct NetworkPortOwner: Hashable, Sendable {
+    /// The owner's name (a domain name); never empty.
+    public let name: String
+    /// The owner's UUID.
+    public let uuid: LibvirtUUID
+
+    /// Creates an owner, refusing an empty name as libvirt does.
+    public init(name: String, uuid: LibvirtUUID) throws(PatchbayError) {
+        guard !name.isEmpty else { throw .internalError("network port has no owner name") }
+        self.name = name
+        self.uuid = uuid
+    }
+
+    /// Reads `<owner><name/><uuid/></owner>` from a `<networkport>` element.
+    ///
+    /// Like libvirt's XPath lookups, the first `owner/name` and `owner/uuid` in document order win
+    /// and an empty value counts as missing (owner attributes are therefore "no owner name").
+    public init(port element: XMLElement) throws(PatchbayError) {
+        let owners = element.elements("owner")
+        guard let name = owners.lazy.compactMap({ $0.element("name") }).first?.stringValue, !name.isEmpty else {
+            throw .internalError("network port has no owner name")
+        }
+        guard let uuidText = owners.lazy.compactMap({ $0.element("uuid") }).first?.stringValue, !uuidText.isEmpty else {
+            throw .internalError("network port has no owner UUID")
+        }
+        try self.init(name: name, uuid: try LibvirtUUID(portText: uuidText))
+    }
+
+    /// The `<owner>` element.
+    public var xml: XMLElement {
+        var element = XMLElement("owner")
+        element.appendText("name", name)
+        element.appendText("uuid", uuid.description)
+        return element
+    }
+}
+
+extension XMLElement {
+    /// The XPath string value: all descendant character data in document order (comments excluded).
+    ///
+    /// libvirt reads port fields with `string(./x)`, which includes text nested in child elements.
+    /// The recursion is bounded: libxml2 refuses documents nested deeper than 256 levels.
+    var stringValue: String {
+        children.reduce(into: "") { out, node in
+            switch node {
+            case .text(let text): out += text
+            case .element(let child): out += child.stringValue
+            case .comment: break
+            }
+        }
+    }
+}
+
+extension LibvirtUUID {
+    /// Parses a UUID read from a port document, with libvirt's port wording on failure.
+    ///
+    /// libvirt skips any white space around the digits (a pretty-printed `<uuid>` is valid), so it is
+    /// trimmed here before the stricter NetCore parser sees it.
+    init(portText text: String) throws(PatchbayError) {
+        do {
+            try self.init(text.trimmingWhitespace)
+        } catch {
+            throw .internalError("Unable to parse UUID '\(text)'")
+        }
+    }
+}
