@@ -30,7 +30,8 @@ public struct NetworkPortDefinition: Hashable, Sendable {
     public var plug: NetworkPortPlug
 
     /// Creates a port, normalising as libvirt does: an empty group is no group, class 0 is no class,
-    /// a virtual port profile without type or parameters is no profile.
+    /// a virtual port profile without type or parameters is no profile. A class without a bandwidth
+    /// is dropped too: libvirt prints `classID` only on `<bandwidth>`, so it would not survive a save.
     public init(uuid: LibvirtUUID, owner: NetworkPortOwner, group: String? = nil, mac: MACAddress,
                 virtualPort: VirtualPort? = nil, bandwidth: Bandwidth? = nil, classID: UInt32? = nil,
                 vlan: VLAN? = nil, portOptions: PortOptions? = nil, trustGuestRxFilters: Bool? = nil,
@@ -41,7 +42,7 @@ public struct NetworkPortDefinition: Hashable, Sendable {
         self.mac = mac
         self.virtualPort = virtualPort.flatMap { $0.kind == nil && $0.setParameters.isEmpty ? nil : $0 }
         self.bandwidth = bandwidth
-        self.classID = classID == 0 ? nil : classID
+        self.classID = classID == 0 || bandwidth == nil ? nil : classID
         self.vlan = vlan
         self.portOptions = portOptions?.isolated == nil ? nil : portOptions
         self.trustGuestRxFilters = trustGuestRxFilters
