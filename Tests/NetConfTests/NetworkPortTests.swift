@@ -150,6 +150,8 @@ struct NetworkPortTests {
         (portDocument(mac: "52:54:0:A:b:C"), "<mac address='52:54:00:0a:0b:0c'/>", true),
         // an empty group is no group
         (portDocument("<group></group>"), "<group", false),
+        // an empty driver name is no driver (libvirt's XPath lookup gives nothing for it)
+        (portDocument("<plug type='hostdev-pci'><driver name=''/><address bus='1'/></plug>"), "<driver", false),
         // a bare virtualport is dropped, as libvirt prints nothing for it
         (portDocument("<virtualport/>"), "<virtualport", false),
     ])

@@ -60,11 +60,15 @@ extension XMLElement {
 extension LibvirtUUID {
     /// Parses a UUID read from a port document, with libvirt's port wording on failure.
     ///
-    /// libvirt skips any white space around the digits (a pretty-printed `<uuid>` is valid), so it is
+    /// libvirt skips ASCII white space around the digits (a pretty-printed `<uuid>` is valid), so it is
     /// trimmed here before the stricter NetCore parser sees it.
     init(portText text: String) throws(PatchbayError) {
+        let space: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}"]
+        var scalars = Substring(text).unicodeScalars
+        while let first = scalars.first, space.contains(first) { scalars.removeFirst() }
+        while let last = scalars.last, space.contains(last) { scalars.removeLast() }
         do {
-            try self.init(text.trimmingWhitespace)
+            try self.init(String(scalars))
         } catch {
             throw .internalError("Unable to parse UUID '\(text)'")
         }

@@ -68,24 +68,22 @@ public struct NetworkPortPCIAddress: Hashable, Sendable, CustomStringConvertible
 
     /// `dddd:bb:ss.f`, the form Linux uses in sysfs.
     public var description: String {
-        func hex(_ value: UInt64, _ width: Int) -> String {
-            let digits = String(value, radix: 16)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(hex(UInt64(domain), 4)):\(hex(UInt64(bus), 2)):\(hex(UInt64(slot), 2)).\(function)"
+        "\(Self.hex(domain, width: 4)):\(Self.hex(bus, width: 2)):\(Self.hex(slot, width: 2)).\(function)"
     }
 
     /// The `<address>` element as libvirt prints it for a port: no `type`, fixed-width hex.
     public var xml: XMLElement {
-        func hex(_ value: UInt64, _ width: Int) -> String {
-            let digits = String(value, radix: 16)
-            return "0x" + String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return XMLElement("address", attributes: [
-            ("domain", hex(UInt64(domain), 4)),
-            ("bus", hex(UInt64(bus), 2)),
-            ("slot", hex(UInt64(slot), 2)),
+        XMLElement("address", attributes: [
+            ("domain", "0x" + Self.hex(domain, width: 4)),
+            ("bus", "0x" + Self.hex(bus, width: 2)),
+            ("slot", "0x" + Self.hex(slot, width: 2)),
             ("function", "0x\(function)"),
         ])
+    }
+
+    /// Lower-case hex, zero-padded to `width` digits.
+    private static func hex(_ value: some BinaryInteger, width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

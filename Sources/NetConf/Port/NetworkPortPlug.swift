@@ -150,7 +150,8 @@ public enum NetworkPortPlug: Hashable, Sendable {
         case .hostdevPCI:
             let managed = try element.yesNo("managed")
             var driver: PCIDriver?
-            if let text = element.element("driver")?.attribute("name") {
+            // The first `driver/@name` counts and an empty one is no driver, as with libvirt's XPath lookup.
+            if let text = element.elements("driver").lazy.compactMap({ $0.attribute("name") }).first, !text.isEmpty {
                 // libvirt's wording for an unknown or "default" driver name, kept for compatibility.
                 guard let parsed = PCIDriver(rawValue: text) else { throw .xml("Missing network port driver name") }
                 driver = parsed
