@@ -27,6 +27,12 @@ struct FuzzTests {
             else { items.append(what) }
         }
 
+        /// Counts a refusal; an error must say something.
+        mutating func refuse(_ error: PatchbayError, _ input: [UInt8]) {
+            refused += 1
+            if error.detail.isEmpty { add("refused without a message (code \(error.code))", input) }
+        }
+
         func report(_ target: String, _ started: ContinuousClock.Instant) {
             print("fuzz \(target): \(FuzzTests.iterations) inputs, \(accepted) accepted, \(refused) refused, \(items.count) violations, \(ContinuousClock.now - started)")
             #expect(items.isEmpty, "\(items.count) violations in \(target):\n\(items.prefix(8).joined(separator: "\n\n"))")
@@ -66,7 +72,7 @@ struct FuzzTests {
                     }
                 }
             } catch {
-                findings.refused += 1
+                findings.refuse(error, input)
             }
         }
         findings.report("NetworkDefinition.parse", started)
@@ -93,7 +99,7 @@ struct FuzzTests {
                     findings.add("port output refused: \(error.message)\n\(first)", input)
                 }
             } catch {
-                findings.refused += 1
+                findings.refuse(error, input)
             }
         }
         findings.report("NetworkPortDefinition.parse", started)
@@ -115,7 +121,13 @@ struct FuzzTests {
                 _ = devices.formattedElements(active: true)
                 let first = devices.formattedElements(active: false)
                 // Re-parse inside the accepted document itself, so only the devices differ.
-                let rebuilt = try Self.replacingDevices(in: text, with: first)
+                let rebuilt: String
+                do {
+                    rebuilt = try Self.replacingDevices(in: text, with: first)
+                } catch {
+                    findings.add("domain accepted but its XML does not parse: \(error.message)", input)
+                    continue
+                }
                 do {
                     let second = try DomainNetworkDevices.parse(domainXML: rebuilt).formattedElements(active: false)
                     let firstText = first.map { XMLWriter.fragment($0) }
@@ -127,7 +139,7 @@ struct FuzzTests {
                     findings.add("domain devices output refused: \(error.message)\n\(rebuilt)", input)
                 }
             } catch {
-                findings.refused += 1
+                findings.refuse(error, input)
             }
         }
         findings.report("DomainNetworkDevices.parse", started)
@@ -193,7 +205,7 @@ struct FuzzTests {
                     findings.add("updated network (\(command) \(section) \(parent)) output refused: \(error.message)\n\(first)", input)
                 }
             } catch {
-                findings.refused += 1
+                findings.refuse(error, input)
                 if network.formatXML(inactive: true) != before {
                     findings.add("refused update (\(command) \(section) \(parent): \(error.message)) changed the definition", input)
                 }
