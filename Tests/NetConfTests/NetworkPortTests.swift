@@ -256,6 +256,15 @@ struct NetworkPortTests {
         }
     }
 
+    @Test("unknown create flags are refused before the plug is looked at")
+    func unknownFlags() throws {
+        let port = try NetworkPortDefinition.parse(xml: portDocument())
+        #expect(throws: PatchbayError.invalidArgument("unsupported flags (0x4) in function networkPortCreateXML")) {
+            try NetworkPortReclaim.check(port, flags: 0x4 | NetworkPortReclaim.validateFlag)
+        }
+        try NetworkPortReclaim.check(port, flags: NetworkPortReclaim.validateFlag)
+    }
+
     @Test("ports built in code format like parsed ones")
     func builtInCode() throws {
         let port = NetworkPortDefinition(

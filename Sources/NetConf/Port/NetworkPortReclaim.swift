@@ -6,8 +6,10 @@ import NetCore
 /// re-registers a port that already exists on the host (after a daemon restart) does it pass the
 /// RECLAIM flag and describe the existing plug, which the network then takes over.
 public enum NetworkPortReclaim {
-    /// libvirt's `VIR_NETWORK_PORT_CREATE_RECLAIM` flag bit.
+    /// libvirt's `VIR_NETWORK_PORT_CREATE_RECLAIM`: take over an existing port's resources.
     public static let flag: UInt32 = 1 << 0
+    /// libvirt's `VIR_NETWORK_PORT_CREATE_VALIDATE`: check the document against the schema first.
+    public static let validateFlag: UInt32 = 1 << 1
 
     /// Checks a port about to be created against the RECLAIM flag.
     ///
@@ -26,8 +28,13 @@ public enum NetworkPortReclaim {
         }
     }
 
-    /// Same check taking libvirt's raw `flags` word.
+    /// Same check taking the `flags` word of `virNetworkPortCreateXML`, refusing bits libvirt 9.0
+    /// does not define (as its driver does, before looking at the port).
     public static func check(_ port: NetworkPortDefinition, flags: UInt32) throws(PatchbayError) {
+        let unknown = flags & ~(flag | validateFlag)
+        guard unknown == 0 else {
+            throw .invalidArgument("unsupported flags (0x\(String(unknown, radix: 16))) in function networkPortCreateXML")
+        }
         try check(port, reclaim: flags & flag != 0)
     }
 }
