@@ -9,11 +9,11 @@ extension XMLElement {
     ///
     /// libvirt reads port fields with `string(./x)`, which includes text nested in child elements.
     /// The recursion is bounded: libxml2 refuses documents nested deeper than 256 levels.
-    var stringValue: String {
+    var portFieldText: String {
         children.reduce(into: "") { out, node in
             switch node {
             case .text(let text): out += text
-            case .element(let child): out += child.stringValue
+            case .element(let child): out += child.portFieldText
             case .comment: break
             }
         }
