@@ -45,7 +45,7 @@ struct FuzzTests {
     }
 
     static func seeds(_ prefix: String) throws -> [String] {
-        let seeds = try Fixtures.load(prefix: prefix).map(\.text)
+        let seeds = try Fuzz.Seeds.load(prefix: prefix).map(\.text)
         #expect(!seeds.isEmpty, "no \(prefix)* fixtures")
         return seeds
     }
@@ -54,7 +54,7 @@ struct FuzzTests {
     func networks() throws {
         let started = ContinuousClock.now
         let seeds = try Self.seeds("network-")
-        var mutator = DocumentMutator(seed: 0x6E65_7477_6F72_6B01, seeds: seeds)
+        var mutator = Fuzz.DocumentMutator(seed: 0x6E65_7477_6F72_6B01, seeds: seeds)
         var findings = Findings()
         for index in 0..<Self.iterations {
             let input = mutator.mutate(seeds[index % seeds.count])
@@ -82,7 +82,7 @@ struct FuzzTests {
     func ports() throws {
         let started = ContinuousClock.now
         let seeds = try Self.seeds("port-")
-        var mutator = DocumentMutator(seed: 0x706F_7274_0000_0001, seeds: seeds)
+        var mutator = Fuzz.DocumentMutator(seed: 0x706F_7274_0000_0001, seeds: seeds)
         var findings = Findings()
         for index in 0..<Self.iterations {
             let input = mutator.mutate(seeds[index % seeds.count])
@@ -109,7 +109,7 @@ struct FuzzTests {
     func domains() throws {
         let started = ContinuousClock.now
         let seeds = try Self.seeds("domain-")
-        var mutator = DocumentMutator(seed: 0x646F_6D61_696E_0001, seeds: seeds)
+        var mutator = Fuzz.DocumentMutator(seed: 0x646F_6D61_696E_0001, seeds: seeds)
         var findings = Findings()
         for index in 0..<Self.iterations {
             let input = mutator.mutate(seeds[index % seeds.count])
@@ -177,8 +177,8 @@ struct FuzzTests {
                 queue.append(contentsOf: element.elements)
             }
         }
-        var mutator = DocumentMutator(seed: 0x7570_6461_7465_0001, seeds: seeds)
-        var random = SplitMix64(seed: 0x7570_6461_7465_0002)
+        var mutator = Fuzz.DocumentMutator(seed: 0x7570_6461_7465_0001, seeds: seeds)
+        var random = Fuzz.SplitMix64(seed: 0x7570_6461_7465_0002)
         var findings = Findings()
         guard !bases.isEmpty else {
             // Until NetworkDefinition.parse accepts the seeds there is nothing to update.

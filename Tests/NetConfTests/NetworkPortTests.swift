@@ -5,7 +5,7 @@ import Testing
 @testable import NetConf
 
 /// Documents libvirt 9.0 prints byte for byte as they are: parse then format must not change them.
-let canonicalPorts: [String] = [
+private let canonicalPorts: [String] = [
     """
     <networkport>
       <uuid>1b6a6c4e-3f7d-4b36-9d55-0e4c2d7b8a01</uuid>
@@ -97,7 +97,7 @@ let canonicalPorts: [String] = [
 ]
 
 /// A minimal valid port with `extra` added inside `<networkport>`.
-func portDocument(_ extra: String = "", mac: String = "52:54:00:7b:35:93") -> String {
+private func portDocument(_ extra: String = "", mac: String = "52:54:00:7b:35:93") -> String {
     """
     <networkport>
       <uuid>5d744f21-ba4a-4d6e-bdb2-30a35ff3207d</uuid>
@@ -280,7 +280,7 @@ struct NetworkPortTests {
     }
 }
 
-extension XMLElement {
+private extension XMLElement {
     /// The element without white-space-only text nodes (the indentation of a parsed document).
     var withoutWhitespaceText: XMLElement {
         var copy = self
@@ -297,7 +297,7 @@ extension XMLElement {
 
 /// Writes formatter output to `$PATCHBAY_SCHEMA_DUMP` (when set) so it can be checked with
 /// `xmllint --relaxng networkport.rng`; the tests themselves need no schema files.
-func dumpForSchemaCheck(_ document: String) throws {
+private func dumpForSchemaCheck(_ document: String) throws {
     guard let directory = ProcessInfo.processInfo.environment["PATCHBAY_SCHEMA_DUMP"] else { return }
     var hasher = Hasher()
     hasher.combine(document)
