@@ -65,16 +65,23 @@ public enum XMLParser {
         pointer.map { String(cString: $0) }
     }
 
+    /// A namespace URI as written: without entity substitution libxml2 keeps an escaped `&` in an
+    /// `xmlns` value as the reference `&#38;`, which would otherwise be escaped again on every
+    /// save (found by fuzzing).
+    private static func namespaceURI(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        string(pointer).map { $0.replacing("&#38;", with: "&") }
+    }
+
     private static func convert(_ node: xmlNodePtr) throws(PatchbayError) -> XMLElement {
         let local = string(node.pointee.name) ?? ""
         let prefix = node.pointee.ns.flatMap { string($0.pointee.prefix) }
         let name = prefix.map { "\($0):\(local)" } ?? local
-        var element = XMLElement(name, namespaceURI: node.pointee.ns.flatMap { string($0.pointee.href) },
+        var element = XMLElement(name, namespaceURI: node.pointee.ns.flatMap { namespaceURI($0.pointee.href) },
                                  line: Int(xmlGetLineNo(node)))
         var declaration = node.pointee.nsDef
         while let ns = declaration {
             let key = string(ns.pointee.prefix).map { "xmlns:\($0)" } ?? "xmlns"
-            element.attributes.append((name: key, value: string(ns.pointee.href) ?? ""))
+            element.attributes.append((name: key, value: namespaceURI(ns.pointee.href) ?? ""))
             declaration = ns.pointee.next
         }
         var property = node.pointee.properties
@@ -96,7 +103,15 @@ public enum XMLParser {
             case XML_ELEMENT_NODE:
                 element.children.append(.element(try convert(current)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = string(current.pointee.content) { element.children.append(.text(content)) }
+                // Text split by a dropped processing instruction is one run of text: keep it one node,
+                // or the writer would print the halves on separate lines (found by fuzzing).
+                if let content = string(current.pointee.content) {
+                    if case .text(let previous)? = element.children.last {
+                        element.children[element.children.count - 1] = .text(previous + content)
+                    } else {
+                        element.children.append(.text(content))
+                    }
+                }
             case XML_COMMENT_NODE:
                 element.children.append(.comment(string(current.pointee.content) ?? ""))
             case XML_ENTITY_REF_NODE:

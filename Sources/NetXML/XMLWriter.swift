@@ -25,7 +25,7 @@ public enum XMLWriter {
             out += " "
             out += attribute.name
             out += "='"
-            escape(attribute.value, into: &out)
+            escape(attribute.value, into: &out, inAttribute: true)
             out += "'"
         }
         let hasElements = element.children.contains { if case .text = $0 { false } else { true } }
@@ -60,7 +60,11 @@ public enum XMLWriter {
     }
 
     /// libvirt's escaping: the five XML entities, and control characters other than tab/newline/CR dropped.
-    public static func escape(_ text: String, into out: inout String) {
+    ///
+    /// Unlike libvirt, a carriage return (anywhere) and a tab or newline inside an attribute value are
+    /// written as character references: a reader turns the raw characters into a newline or a space,
+    /// so libvirt's output loses them on the next load (found by fuzzing the writer).
+    public static func escape(_ text: String, into out: inout String, inAttribute: Bool = false) {
         for scalar in text.unicodeScalars {
             switch scalar {
             case "<": out += "&lt;"
@@ -68,7 +72,10 @@ public enum XMLWriter {
             case "&": out += "&amp;"
             case "'": out += "&apos;"
             case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            case "\r": out += "&#13;"
+            case "\t" where inAttribute: out += "&#9;"
+            case "\n" where inAttribute: out += "&#10;"
+            case "\t", "\n": out.unicodeScalars.append(scalar)
             default:
                 if scalar.value >= 0x20 { out.unicodeScalars.append(scalar) }
             }
