@@ -33,7 +33,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "patchbay-bench",
-            dependencies: ["NetConf", "NetXML", "Conformance", "CLibXML2"],
+            dependencies: ["NetConf", "NetXML", "Conformance", "CLibXML2", "HostNet", "Netlink", "NetCore"],
             path: "bench/patchbay-bench"
         ),
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),

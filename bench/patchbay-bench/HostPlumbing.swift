@@ -1,0 +1,113 @@
+// Per-NIC host plumbing (tap + attach + up, then QoS) through Patchbay's netlink/tc-batch path,
+// against the same steps as one `ip`/`tc` process each, in the same run, inside a throwaway
+// namespace. Then 1,000 NICs are torn down and every leftover device, qdisc and nft table counted.
+import Foundation
+import HostNet
+import NetConf
+import NetCore
+import Netlink
+
+/// Median of a sample, in milliseconds.
+func median(_ samples: [Double]) -> Double {
+    let sorted = samples.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    return sorted[sorted.count / 2] * 1000
+}
+
+/// Seconds elapsed while running `body`.
+func timed(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// Runs the plumbing benchmark with `count` NICs per path and `teardownCount` for the leak check.
+func hostPlumbing(count: Int, teardownCount: Int) throws {
+    let name = "pbbench-\(getpid())"
+    try HostCommand.run("/usr/sbin/ip", ["netns", "add", name])
+    defer { _ = try? HostCommand.run("/usr/sbin/ip", ["netns", "del", name]) }
+    let namespace = "/run/netns/\(name)"
+    let links = try Rtnetlink(namespace: namespace)
+    let bridge = try InterfaceName("pbbenchbr0")
+    try links.createLink(bridge, kind: .bridge(BridgeOptions(stp: false, forwardDelay: 0)))
+    try links.setLink(bridge, up: true)
+    guard let bridgeIndex = try links.link(named: bridge)?.index else { throw PatchbayError.internalError("bridge vanished") }
+    let tc = try TrafficControl(namespace: namespace)
+    let bandwidth = try Bandwidth(inbound: BandwidthRate(average: KibibytesPerSecond(8192), peak: KibibytesPerSecond(16384),
+                                                         burst: Kibibytes(1024)))
+
+    // Patchbay: TUNSETIFF, one RTM_NEWLINK for master+up, one tc -batch for the QoS.
+    var oursLinks: [Double] = [], oursQoS: [Double] = []
+    for index in 0..<count {
+        let tapName = "pbt\(index)"
+        oursLinks.append(try timed {
+            let tap = try TapDevice.create(tapName, options: .init(persistent: true), namespace: namespace)
+            try links.setLink(tap.name, up: true, masterIndex: bridgeIndex)
+        })
+        oursQoS.append(try timed { try tc.apply(bandwidth, on: InterfaceName(tapName)) })
+    }
+    // One `ip`/`tc` process per step, as a script would do it.
+    let ip = { (arguments: [String]) throws in try HostCommand.run("/usr/sbin/ip", ["-n", name] + arguments) }
+    let tcProcess = { (arguments: [String]) throws in try HostCommand.run("/usr/sbin/tc", ["-n", name] + arguments) }
+    var processLinks: [Double] = [], processQoS: [Double] = []
+    for index in 0..<count {
+        let tapName = "ipt\(index)"
+        processLinks.append(try timed {
+            try ip(["tuntap", "add", "dev", tapName, "mode", "tap", "vnet_hdr"])
+            try ip(["link", "set", tapName, "master", bridge.value])
+            try ip(["link", "set", tapName, "up"])
+        })
+        processQoS.append(try timed {
+            let rate = TrafficControlPlan.egressShaping(device: tapName, rate: try bandwidth.inbound.orThrow())
+            for line in rate { try tcProcess(line.split(separator: " ").map(String.init)) }
+        })
+    }
+    print("Per-NIC host plumbing, median of \(count) NICs (ms)")
+    print(String(repeating: "-", count: 78))
+    print("step                          patchbay   ip/tc processes   ratio (processes/patchbay)")
+    for (label, ours, theirs) in [("tap + attach + up (links)", oursLinks, processLinks), ("QoS (HTB inbound)", oursQoS, processQoS),
+                                  ("whole NIC", zip(oursLinks, oursQoS).map(+), zip(processLinks, processQoS).map(+))] {
+        print(String(format: "%-28@ %9.3f %17.3f %24.1fx", label as NSString, median(ours), median(theirs), median(theirs) / max(median(ours), 1e-9)))
+    }
+    for index in 0..<count {
+        for tapName in ["pbt\(index)", "ipt\(index)"] {
+            try tc.remove(from: InterfaceName(tapName))
+            try links.deleteLink(InterfaceName(tapName))
+        }
+    }
+
+    // Teardown of many NICs, each with inbound and outbound QoS (an IFB per NIC).
+    let both = try Bandwidth(inbound: BandwidthRate(average: KibibytesPerSecond(8192)), outbound: BandwidthRate(average: KibibytesPerSecond(4096)))
+    let setup = try timed {
+        for index in 0..<teardownCount {
+            let tap = try TapDevice.create("pbn\(index)", options: .init(persistent: true), namespace: namespace)
+            try links.setLink(tap.name, up: true, masterIndex: bridgeIndex)
+            try tc.apply(both, on: tap.name)
+        }
+    }
+    let before = try links.links().count
+    let teardown = try timed {
+        for index in 0..<teardownCount {
+            let tap = try InterfaceName("pbn\(index)")
+            try tc.remove(from: tap)
+            try links.deleteLink(tap)
+        }
+    }
+    let leftLinks = try links.links().map(\.name).filter { $0 != "lo" && $0 != bridge.value }
+    let qdiscs = try HostCommand.run("/usr/sbin/tc", ["-n", name, "qdisc", "show"]).output
+        .split(separator: "\n").filter { $0.contains("htb") || $0.contains("ingress") || $0.contains("pfifo ") }
+    let tables = try Firewall(namespace: namespace).tables()
+    print("")
+    print(String(format: "Teardown of %d NICs with inbound+outbound QoS: setup %.2f s, teardown %.2f s (%.2f ms/NIC); %d links before",
+                 teardownCount, setup, teardown, teardown * 1000 / Double(teardownCount), before))
+    print("leaked after teardown: \(leftLinks.count) devices, \(qdiscs.count) qdiscs, \(tables.count) nft tables")
+    if !leftLinks.isEmpty || !qdiscs.isEmpty || !tables.isEmpty { throw PatchbayError.internalError("teardown leaked kernel objects") }
+}
+
+extension Optional {
+    /// The value, or an internal error.
+    func orThrow() throws -> Wrapped {
+        guard let value = self else { throw PatchbayError.internalError("missing value") }
+        return value
+    }
+}
