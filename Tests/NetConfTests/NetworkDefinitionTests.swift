@@ -99,6 +99,38 @@ struct NetworkDefinitionTests {
         }
     }
 
+    static let defineRefusals: [Refusal] = [
+        Refusal(xml: network("<forward mode='bridge'/><bridge name='br0'/><mac address='52:54:00:00:00:01'/>"), code: .configUnsupported,
+                message: "Unsupported <mac> element in network net with forward mode='bridge'"),
+        Refusal(xml: network("<forward mode='bridge'/><bridge name='br0'/>" + natIP), code: .configUnsupported,
+                message: "Unsupported <ip> element in network net with forward mode='bridge'"),
+        Refusal(xml: network("<forward mode='vepa'><interface dev='eth0'/></forward><bandwidth><inbound average='10'/></bandwidth>"),
+                code: .configUnsupported, message: "Unsupported network-wide <bandwidth> element"),
+        Refusal(xml: network("<ip address='10.0.0.1' prefix='24'><dhcp><range start='10.0.0.2' end='10.0.0.9'/></dhcp></ip>"
+                             + "<ip address='10.0.1.1' prefix='24'><dhcp><range start='10.0.1.2' end='10.0.1.9'/></dhcp></ip>"),
+                code: .configUnsupported, message: "Multiple IPv4 dhcp sections found"),
+        Refusal(xml: network("<vlan><tag id='5'/></vlan>"), code: .xmlError,
+                message: "whose type doesn't support vlan configuration"),
+    ]
+
+    @Test("the network driver's refusals at define time", arguments: defineRefusals)
+    func refusesAtDefine(_ refusal: Refusal) throws {
+        let parsed = try NetworkDefinition.parse(xml: refusal.xml)
+        do {
+            try parsed.validateForDefine()
+            Issue.record("accepted")
+        } catch {
+            #expect(error.code == refusal.code)
+            #expect(error.message.contains(refusal.message), "\(error.message)")
+        }
+    }
+
+    @Test func validNetworksPassDefineChecks() throws {
+        try NetworkDefinition.parse(xml: network("<forward mode='nat'/>" + natIP)).validateForDefine()
+        try NetworkDefinition.parse(xml: network("<forward mode='bridge'/><bridge name='br0'/><virtualport type='openvswitch'/>"
+                                                 + "<portgroup name='p'><vlan><tag id='5'/></vlan></portgroup>")).validateForDefine()
+    }
+
     /// Input and the exact text libvirt writes for it.
     static let formatCases: [(String, String)] = [
         // Isolated network: libvirt adds stp/delay to the bridge and lower-cases the MAC.

@@ -117,11 +117,9 @@ public struct NetworkIP: Hashable, Sendable {
         for host in dhcp.elements("host") {
             dhcpHosts.append(try DHCPHost.parse(host, in: self, network: network, partial: false))
         }
-        // libvirt reads <bootp> only for IPv4 addresses and ignores it elsewhere.
-        if let bootp = dhcp.first("bootp"), address.family == .ipv4 {
-            guard let file = bootp.attribute("file") else {
-                throw .xml("Missing required attribute 'file' in element 'bootp'")
-            }
+        // libvirt reads <bootp> only for IPv4 addresses, skips one without a file, and keeps the last.
+        for bootp in dhcp.elements("bootp") where address.family == .ipv4 {
+            guard let file = bootp.attribute("file") else { continue }
             var server: IPAddress?
             if let text = bootp.attribute("server") { server = try parseSocketAddress(text) }
             self.bootp = DHCPBootp(file: file, server: server)
