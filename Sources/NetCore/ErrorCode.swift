@@ -8,6 +8,8 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
     case invalidArg = 8
     /// VIR_ERR_OPERATION_FAILED
     case operationFailed = 9
+    /// VIR_ERR_NO_NAME: a document without a name.
+    case noName = 21
     /// VIR_ERR_XML_ERROR
     case xmlError = 27
     /// VIR_ERR_OPERATION_DENIED
@@ -46,6 +48,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
         case .noSupport: "this function is not supported by the connection driver"
         case .invalidArg: "invalid argument"
         case .operationFailed: "operation failed"
+        case .noName: "missing name information"
         case .xmlError, .xmlDetail: "XML error"
         case .operationDenied: "operation forbidden"
         case .systemError: "system error"
