@@ -23,6 +23,7 @@ let package = Package(
         .target(name: "NetConf", dependencies: ["NetCore", "NetXML"]),
         .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI"]),
         .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI"]),
+        .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf"]),
         .executableTarget(
             name: "patchbay",
@@ -42,6 +43,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"]),
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "Netlink", "NetConf", "NetCore", "TestSupport"]),
+        .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
     ]
 )

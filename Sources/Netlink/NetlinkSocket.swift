@@ -171,13 +171,6 @@ public final class NetlinkSocket: @unchecked Sendable {
     }
 }
 
-extension PatchbayError {
-    /// `system error: <what>: <strerror>` (libvirt's virReportSystemError wording).
-    public static func system(_ what: String, errno code: Int32) -> PatchbayError {
-        PatchbayError(.systemError, "\(what): \(String(cString: strerror(code)))")
-    }
-}
-
 extension NetlinkError {
     /// The error as Patchbay reports it, naming the operation that failed.
     public func reported(_ what: String) -> PatchbayError {

@@ -1,0 +1,133 @@
+import Glibc
+import NetConf
+import NetCore
+import NetXML
+
+/// The config and state directories (DESIGN.md "State and recovery").
+///
+/// config: `networks/NAME.xml` (persistent definitions), `autostart/NAME` (marks).
+/// state:  `networks/NAME.xml` (`<networkstatus>`: runtime + live definition of active networks),
+///         `ports/NETWORK-UUID/PORT-UUID.xml` (one file per port: the resolved binding).
+public struct DriverStore: Sendable {
+    /// Persistent definitions live here.
+    public let configDirectory: String
+    /// Live state lives here.
+    public let stateDirectory: String
+
+    /// A store over the two directories (created when missing).
+    public init(configDirectory: String, stateDirectory: String) throws(PatchbayError) {
+        self.configDirectory = configDirectory
+        self.stateDirectory = stateDirectory
+        for directory in ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks", "\(stateDirectory)/ports"] {
+            try AtomicFile.makeDirectories(directory)
+        }
+    }
+
+    // MARK: config
+
+    /// Saves a persistent definition.
+    public func saveConfig(_ network: NetworkDefinition) throws(PatchbayError) {
+        try AtomicFile.write(network.formatXML(inactive: true), to: "\(configDirectory)/networks/\(network.name).xml")
+    }
+
+    /// Removes a persistent definition and its autostart mark.
+    public func deleteConfig(_ name: String) throws(PatchbayError) {
+        try AtomicFile.remove("\(configDirectory)/autostart/\(name)")
+        try AtomicFile.remove("\(configDirectory)/networks/\(name).xml")
+    }
+
+    /// Every persistent definition (unreadable files are reported, not fatal).
+    public func loadConfigs() -> (networks: [NetworkDefinition], problems: [String]) {
+        var networks: [NetworkDefinition] = []
+        var problems: [String] = []
+        for file in AtomicFile.list("\(configDirectory)/networks", suffix: ".xml") {
+            let path = "\(configDirectory)/networks/\(file)"
+            do throws(PatchbayError) {
+                guard let text = try AtomicFile.read(path) else { continue }
+                networks.append(try NetworkDefinition.parse(xml: text))
+            } catch {
+                problems.append("\(path): \(error.message)")
+            }
+        }
+        return (networks, problems)
+    }
+
+    /// Sets or clears the autostart mark.
+    public func setAutostart(_ name: String, _ on: Bool) throws(PatchbayError) {
+        let path = "\(configDirectory)/autostart/\(name)"
+        if on { try AtomicFile.write("", to: path) } else { try AtomicFile.remove(path) }
+    }
+
+    /// Names marked for autostart.
+    public func autostartNames() -> Set<String> { Set(AtomicFile.list("\(configDirectory)/autostart")) }
+
+    // MARK: state
+
+    /// Records an active network's live definition and runtime.
+    public func saveStatus(_ network: NetworkDefinition, runtime: NetworkRuntime) throws(PatchbayError) {
+        var root = XMLElement("networkstatus")
+        root.append(runtime.xml)
+        root.append(network.xml(inactive: false))
+        try AtomicFile.write(XMLWriter.document(root), to: "\(stateDirectory)/networks/\(network.name).xml")
+    }
+
+    /// Forgets an active network's status.
+    public func deleteStatus(_ name: String) throws(PatchbayError) {
+        try AtomicFile.remove("\(stateDirectory)/networks/\(name).xml")
+    }
+
+    /// Every recorded active network.
+    public func loadStatuses() -> (networks: [(NetworkDefinition, NetworkRuntime)], problems: [String]) {
+        var found: [(NetworkDefinition, NetworkRuntime)] = []
+        var problems: [String] = []
+        for file in AtomicFile.list("\(stateDirectory)/networks", suffix: ".xml") {
+            let path = "\(stateDirectory)/networks/\(file)"
+            do throws(PatchbayError) {
+                guard let text = try AtomicFile.read(path) else { continue }
+                let root = try XMLParser.parse(text)
+                guard let network = root.element("network") else { throw .internalError("no <network> in status file") }
+                found.append((try NetworkDefinition.parse(element: network), NetworkRuntime(xml: root.element("runtime") ?? XMLElement("runtime"))))
+            } catch {
+                problems.append("\(path): \(error.message)")
+            }
+        }
+        return (found, problems)
+    }
+
+    /// Writes a port's file (before any kernel object for it exists).
+    public func savePort(_ port: NetworkPortDefinition, network: LibvirtUUID) throws(PatchbayError) {
+        try AtomicFile.write(port.formatXML(), to: portPath(port.uuid, network: network))
+    }
+
+    /// Removes a port's file (after its last kernel object is gone).
+    public func deletePort(_ uuid: LibvirtUUID, network: LibvirtUUID) throws(PatchbayError) {
+        try AtomicFile.remove(portPath(uuid, network: network))
+    }
+
+    /// Every port file of a network.
+    public func loadPorts(network: LibvirtUUID) -> (ports: [NetworkPortDefinition], problems: [String]) {
+        var ports: [NetworkPortDefinition] = []
+        var problems: [String] = []
+        let directory = "\(stateDirectory)/ports/\(network)"
+        for file in AtomicFile.list(directory, suffix: ".xml") {
+            do throws(PatchbayError) {
+                guard let text = try AtomicFile.read("\(directory)/\(file)") else { continue }
+                ports.append(try NetworkPortDefinition.parse(xml: text))
+            } catch {
+                problems.append("\(directory)/\(file): \(error.message)")
+            }
+        }
+        return (ports, problems)
+    }
+
+    /// Removes the port directory of a network that is no longer active.
+    public func deletePortDirectory(network: LibvirtUUID) throws(PatchbayError) {
+        let directory = "\(stateDirectory)/ports/\(network)"
+        for file in AtomicFile.list(directory) { try AtomicFile.remove("\(directory)/\(file)") }
+        _ = rmdir(directory)
+    }
+
+    private func portPath(_ port: LibvirtUUID, network: LibvirtUUID) -> String {
+        "\(stateDirectory)/ports/\(network)/\(port).xml"
+    }
+}
