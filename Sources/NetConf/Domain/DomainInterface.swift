@@ -1,0 +1,173 @@
+import NetCore
+import NetXML
+
+/// One `<interface>` of a domain, as libvirt 9.0 parses it.
+public struct DomainInterface: Hashable, Sendable {
+    /// `<link state=.../>` values.
+    public enum LinkState: String, Sendable, CaseIterable {
+        /// Carrier present.
+        case up
+        /// Carrier absent.
+        case down
+    }
+
+    /// Backends a host PCI device can be assigned with (`<driver name=...>` of a hostdev NIC).
+    public enum HostdevBackend: String, Sendable, CaseIterable {
+        /// Legacy KVM assignment.
+        case kvm
+        /// VFIO.
+        case vfio
+        /// Xen pciback.
+        case xen
+    }
+
+    /// `<target dev= managed=/>`.
+    public struct Target: Hashable, Sendable {
+        /// Host-side device name.
+        public let dev: String
+        /// False for a tap the user created (`managed='no'`, ethernet only).
+        public let managed: Bool?
+    }
+
+    /// Prefixes of names libvirt generates for host devices; such names are not part of a persistent definition.
+    public static let generatedNamePrefixes = ["vnet", "macvtap", "macvlan"]
+
+    /// Interface type.
+    public var type: InterfaceType
+    /// `managed='yes'`: libvirt detaches the VF from its host driver (hostdev type).
+    public var managed: Bool = false
+    /// Whether guest changes of the MAC/multicast filters are trusted.
+    public var trustGuestRxFilters: Bool?
+    /// The guest MAC.
+    public var mac: InterfaceMAC
+    /// What the NIC connects to.
+    public var source: InterfaceSource
+    /// Guest-side addresses (ethernet/user).
+    public var ips: [InterfaceIP] = []
+    /// Guest-side routes (ethernet/user).
+    public var routes: [InterfaceRoute] = []
+    /// passt port forwards.
+    public var portForwards: [PortForward] = []
+    /// VLAN tagging.
+    public var vlan: VLAN?
+    /// Switch port profile.
+    public var virtualPort: VirtualPort?
+    /// QoS.
+    public var bandwidth: Bandwidth?
+    /// Port options (isolated).
+    public var portOptions: PortOptions?
+    /// Script run when the tap comes up.
+    public var script: String?
+    /// Script run when the tap goes down.
+    public var downscript: String?
+    /// Xen driver domain.
+    public var backendDomain: String?
+    /// Host-side device.
+    public var target: Target?
+    /// Guest-side device name (`<guest dev=>`).
+    public var guestDev: String?
+    /// Emulated model.
+    public var model: InterfaceModel?
+    /// virtio driver options.
+    public var driver: InterfaceDriver?
+    /// PCI assignment backend (hostdev type).
+    public var hostdevBackend: HostdevBackend?
+    /// Host device paths / user-mode backend.
+    public var backend: InterfaceBackend?
+    /// nwfilter reference.
+    public var filterRef: InterfaceFilterRef?
+    /// Tap send buffer size (`<tune><sndbuf>`).
+    public var sendBuffer: UInt64?
+    /// Failover pairing.
+    public var teaming: InterfaceTeaming?
+    /// Initial link state.
+    public var linkState: LinkState?
+    /// MTU of the host side.
+    public var mtu: UInt32?
+    /// Interrupt coalescing: receive frames.
+    public var coalesceRxFrames: UInt32?
+    /// Boot order, alias, ROM, address.
+    public var info: DeviceInfo
+
+    /// Parses `<interface>` of a persistent definition (runtime-only state is dropped, as libvirt does).
+    public init(xml element: XMLElement) throws(PatchbayError) {
+        type = try element.enumeration("type", InterfaceType.self) ?? .user
+        if type == .hostdev { managed = try element.yesNo("managed") ?? false }
+        trustGuestRxFilters = try element.yesNo("trustGuestRxFilters")
+        mac = try element.single("mac").map { e throws(PatchbayError) in try InterfaceMAC(xml: e) } ?? InterfaceMAC.generated()
+        source = try InterfaceSource(type: type, source: try element.single("source"), keepLiveState: false)
+        ips = try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
+        routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e) }
+        portForwards = try element.elements("portForward").map { e throws(PatchbayError) in try PortForward(xml: e) }
+        vlan = try element.single("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
+        virtualPort = try element.single("virtualport").map { e throws(PatchbayError) in try VirtualPort(xml: e) }
+        if let bandwidth = try element.single("bandwidth") { self.bandwidth = try Bandwidth.parse(bandwidth) }
+        if let port = try element.single("port") { portOptions = try PortOptions.parse(port) }
+        script = try element.single("script")?.attribute("path")
+        downscript = try element.single("downscript")?.attribute("path")
+        backendDomain = try element.single("backenddomain")?.attribute("name")
+        target = try Self.parseTarget(try element.single("target"), type: type)
+        guestDev = try element.single("guest")?.attribute("dev")
+        if let text = try element.single("model")?.attribute("type") { model = try InterfaceModel(text) }
+        if let driver = try element.single("driver") {
+            if type == .hostdev {
+                hostdevBackend = try driver.enumeration("name", HostdevBackend.self)
+            } else if model?.isVirtio ?? false {
+                // libvirt reads the driver element only for virtio models and drops it otherwise.
+                self.driver = try InterfaceDriver(xml: driver)
+            }
+        }
+        if let backend = try element.single("backend") { self.backend = try InterfaceBackend.parse(backend) }
+        filterRef = try element.single("filterref").map { e throws(PatchbayError) in try InterfaceFilterRef(xml: e) }
+        if let sndbuf = try element.single("tune")?.single("sndbuf") {
+            guard let value = XMLElement.parseUnsigned(sndbuf.text, allowHex: false) else {
+                throw PatchbayError(.xmlError, "Invalid value '\(sndbuf.text)' for <sndbuf>", domain: .domain)
+            }
+            sendBuffer = value
+        }
+        teaming = try element.single("teaming").map { e throws(PatchbayError) in try InterfaceTeaming(xml: e) }
+        if let link = try element.single("link"), let state = link.attribute("state") {
+            guard let parsed = LinkState(rawValue: state) else {
+                throw PatchbayError(.internalError, "unknown interface link state '\(state)'", domain: .domain)
+            }
+            linkState = parsed
+        }
+        if let mtu = try element.single("mtu") {
+            guard let text = mtu.attribute("size"), let size = XMLElement.parseUnsigned(text, allowHex: false),
+                  size > 0, size <= UInt64(UInt32.max) else {
+                throw PatchbayError(.xmlError, "malformed mtu size '\(mtu.attribute("size") ?? "")'", domain: .domain)
+            }
+            self.mtu = UInt32(size)
+        }
+        if let frames = try element.single("coalesce")?.single("rx")?.single("frames"), let max = try frames.unsigned("max") {
+            coalesceRxFrames = UInt32(max)
+        }
+        info = try DeviceInfo(xml: element)
+        try validate()
+    }
+
+    /// Reads `<target>`, forgetting names libvirt would generate anew at start.
+    private static func parseTarget(_ element: XMLElement?, type: InterfaceType) throws(PatchbayError) -> Target? {
+        guard let element, let dev = element.attribute("dev") else { return nil }
+        let managed = type == .ethernet ? try element.yesNo("managed") : nil
+        let userOwnedTap = type == .ethernet && managed == false
+        if !userOwnedTap && generatedNamePrefixes.contains(where: { dev.hasPrefix($0) }) { return nil }
+        return Target(dev: dev, managed: managed)
+    }
+
+    /// Cross-field checks libvirt makes when a domain is defined.
+    private func validate() throws(PatchbayError) {
+        if case .transient = teaming, type != .hostdev && type != .network {
+            throw PatchbayError(.configUnsupported, "interface \(mac.address) - teaming transient device must be type='hostdev', not '\(type.rawValue)'", domain: .domain)
+        }
+        if teaming == .persistent, let model, !model.isVirtio {
+            throw PatchbayError(.configUnsupported, "interface \(mac.address) - teaming persistent device must be virtio", domain: .domain)
+        }
+        if target?.managed == false, target?.dev.isEmpty ?? true {
+            throw PatchbayError(.xmlError, "target dev must be supplied when managed='no'", domain: .domain)
+        }
+        if let model, type == .vdpa, !model.isVirtio {
+            throw PatchbayError(.configUnsupported, "invalid model for interface of type 'vdpa': '\(model)'", domain: .domain)
+        }
+    }
+}
