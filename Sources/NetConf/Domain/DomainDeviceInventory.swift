@@ -17,7 +17,7 @@ struct DomainDeviceInventory {
     var reservedPCI: [PCIAddress] = []
     /// CCW device numbers written in the document.
     var reservedCCW: Set<UInt16> = []
-    /// PCI controller indexes, and whether each is a pcie-root-port.
+    /// PCI controller indexes, and whether each is a port a PCIe device can sit behind.
     var pciControllers: [(index: UInt32, isRootPort: Bool)] = []
     /// Whether a primary video card needs a slot.
     var primaryVideoNeedsSlot = false
@@ -60,7 +60,8 @@ struct DomainDeviceInventory {
                 let index = UInt32(XMLElement.parseUnsigned(child.attribute("index") ?? "0", allowHex: false) ?? 0)
                 controllerTypes.insert(type)
                 if type == "pci" {
-                    pciControllers.append((index, model == "pcie-root-port"))
+                    // Root ports and switch downstream ports each give one PCIe device a bus.
+                    pciControllers.append((index, model == "pcie-root-port" || model == "pcie-switch-downstream-port"))
                     if unaddressed, !q35, model != "pci-root" { add(.pciControllers, .conventional) }
                 } else if unaddressed, let connection = Self.controllerConnection(type: type, model: model, index: index, q35: q35) {
                     add(.controllers, connection)
