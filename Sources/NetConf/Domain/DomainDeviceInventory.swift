@@ -69,7 +69,9 @@ struct DomainDeviceInventory {
             case "filesystem":
                 if unaddressed { add(.filesystems, .express) }
             case "sound":
-                if unaddressed, ["ac97", "es1370", "ich6", "ich7", "ich9"].contains(child.attribute("model") ?? "") {
+                let model = child.attribute("model") ?? ""
+                // q35 has a fixed place (00:1b.0) for its built-in ich9 HDA controller.
+                if unaddressed, ["ac97", "es1370", "ich6", "ich7", "ich9"].contains(model), !(q35 && model == "ich9") {
                     add(.sound, .conventional)
                 }
             case "disk":

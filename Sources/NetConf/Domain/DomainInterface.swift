@@ -95,7 +95,11 @@ public struct DomainInterface: Hashable, Sendable {
         if type == .hostdev { managed = try element.yesNo("managed") ?? false }
         trustGuestRxFilters = try element.yesNo("trustGuestRxFilters")
         mac = try element.single("mac").map { e throws(PatchbayError) in try InterfaceMAC(xml: e) } ?? InterfaceMAC.generated()
-        source = try InterfaceSource(type: type, source: try element.single("source"), keepLiveState: false)
+        let sourceElement = try element.single("source")
+        if type != .ethernet, let sourceElement, sourceElement.element("ip") != nil || sourceElement.element("route") != nil {
+            throw PatchbayError(.configUnsupported, "Invalid attempt to set network interface host-side IP route and/or address info on interface of type '\(type.rawValue)'. This is only supported on interfaces of type 'ethernet'", domain: .domain)
+        }
+        source = try InterfaceSource(type: type, source: sourceElement, keepLiveState: false)
         ips = try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
         routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e) }
         portForwards = try element.elements("portForward").map { e throws(PatchbayError) in try PortForward(xml: e) }
@@ -112,8 +116,9 @@ public struct DomainInterface: Hashable, Sendable {
         if let driver = try element.single("driver") {
             if type == .hostdev {
                 hostdevBackend = try driver.enumeration("name", HostdevBackend.self)
-            } else if model?.isVirtio ?? false {
-                // libvirt reads the driver element only for virtio models and drops it otherwise.
+            } else {
+                // Kept whatever the model: a vDPA NIC only becomes virtio when defaults are applied.
+                // It is printed for virtio models only, as libvirt does.
                 self.driver = try InterfaceDriver(xml: driver)
             }
         }
@@ -148,8 +153,17 @@ public struct DomainInterface: Hashable, Sendable {
 
     /// Reads `<target>`, forgetting names libvirt would generate anew at start.
     private static func parseTarget(_ element: XMLElement?, type: InterfaceType) throws(PatchbayError) -> Target? {
-        guard let element, let dev = element.attribute("dev") else { return nil }
-        let managed = type == .ethernet ? try element.yesNo("managed") : nil
+        guard let element else { return nil }
+        let managed = try element.yesNo("managed")
+        if managed == false && type != .ethernet {
+            throw PatchbayError(.configUnsupported, "unmanaged target dev is not supported on interfaces of type '\(type.rawValue)'", domain: .domain)
+        }
+        guard let dev = element.attribute("dev") else {
+            if managed == false {
+                throw PatchbayError(.xmlError, "target dev must be supplied when managed='no'", domain: .domain)
+            }
+            return nil
+        }
         let userOwnedTap = type == .ethernet && managed == false
         if !userOwnedTap && generatedNamePrefixes.contains(where: { dev.hasPrefix($0) }) { return nil }
         return Target(dev: dev, managed: managed)
@@ -163,11 +177,14 @@ public struct DomainInterface: Hashable, Sendable {
         if teaming == .persistent, let model, !model.isVirtio {
             throw PatchbayError(.configUnsupported, "interface \(mac.address) - teaming persistent device must be virtio", domain: .domain)
         }
-        if target?.managed == false, target?.dev.isEmpty ?? true {
-            throw PatchbayError(.xmlError, "target dev must be supplied when managed='no'", domain: .domain)
+        if type == .vhostuser, let model, !model.isVirtio {
+            throw Self.vhostUserModelError
         }
         if let model, type == .vdpa, !model.isVirtio {
             throw PatchbayError(.configUnsupported, "invalid model for interface of type 'vdpa': '\(model)'", domain: .domain)
         }
     }
+
+    /// vhost-user speaks only virtio-net.
+    static let vhostUserModelError = PatchbayError(.configUnsupported, "Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'/>. vhostuser requires the virtio-net* frontend", domain: .domain)
 }

@@ -28,7 +28,7 @@ public struct DomainNetworkDevices: Sendable {
         interfaces = try (devices?.elements("interface") ?? []).map { e throws(PatchbayError) in try DomainInterface(xml: e) }
         hostdevs = try (devices?.elements("hostdev") ?? []).map { e throws(PatchbayError) in try DomainHostdev(xml: e) }
         try checkAliases()
-        applyDefaultModels()
+        try applyDefaultModels()
         let inventory = try DomainDeviceInventory(devices: devices, machine: machine)
         switch machine.family {
         case .i440fx, .q35:
@@ -57,8 +57,10 @@ public struct DomainNetworkDevices: Sendable {
     }
 
     /// The QEMU driver gives every NIC but a hostdev one a model: virtio for vDPA, else the platform default.
-    private mutating func applyDefaultModels() {
+    private mutating func applyDefaultModels() throws(PatchbayError) {
         for index in interfaces.indices where interfaces[index].model == nil && interfaces[index].type != .hostdev {
+            // The platform default is never virtio on x86, and vhost-user needs virtio.
+            if interfaces[index].type == .vhostuser { throw DomainInterface.vhostUserModelError }
             interfaces[index].model = interfaces[index].type == .vdpa
                 ? InterfaceModel.qemuDefault(architecture: "s390x", machine: "")
                 : InterfaceModel.qemuDefault(architecture: machine.architecture, machine: machine.machine)
