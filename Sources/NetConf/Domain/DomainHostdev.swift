@@ -97,15 +97,6 @@ public struct DomainHostdev: Hashable, Sendable {
         info = try DeviceInfo(xml: element)
     }
 
-    /// Builds the hostdev half of an `<interface type='hostdev'>` (shares the NIC's info).
-    init(interface: DomainInterface, device: HostdevSource) {
-        managed = interface.managed
-        content = .subsystem(device)
-        backend = interface.hostdevBackend
-        teaming = interface.teaming
-        info = interface.info
-    }
-
     /// Whether the guest sees it as a PCI device that needs a guest PCI address.
     public var needsPCIAddress: Bool {
         guard case .subsystem(let device) = content else { return false }

@@ -70,11 +70,10 @@ public struct PCIAddressPlanner: Sendable {
                 return try PCIAddress(domain: 0, bus: UInt64(bus), slot: 0, function: 0)
             }
             if bridgeBus == nil {
-                // The bridge is itself a PCIe device on a root port of its own.
-                let bus = nextControllerIndex
-                nextControllerIndex += 1
+                // The bridge is itself a PCIe device: its root port is added first, then the bridge.
                 _ = takeRootPort()
-                bridgeBus = bus
+                bridgeBus = nextControllerIndex
+                nextControllerIndex += 1
             }
             return try nextOnBus(bridgeBus ?? 0, from: 1)
         case .i440fx, .s390, .other:
