@@ -69,6 +69,10 @@ let refusedSnippets: [(String, String)] = [
     ("<interface type='user'><virtualport type='802.1Qzz'/></interface>", "unknown virtualport type 802.1Qzz"),
     ("<hostdev mode='subsystem' type='firewire'><source/></hostdev>", "unknown host device source address type 'firewire'"),
     ("<hostdev mode='weird' type='pci'/>", "unknown hostdev mode 'weird'"),
+    ("<interface type='user'><boot order='1'/></interface><interface type='user'><boot order='1'/></interface>", "boot order '1' used for more than one device"),
+    ("<interface type='vhostuser'><source type='unix' path='/x' mode='server'/></interface>", "vhostuser requires the virtio-net* frontend"),
+    ("<interface type='bridge'><source bridge='br0'><ip address='10.0.0.1'/></source></interface>", "only supported on interfaces of type 'ethernet'"),
+    ("<interface type='bridge'><source bridge='br0'/><target dev='tap0' managed='no'/></interface>", "unmanaged target dev is not supported on interfaces of type 'bridge'"),
     ("<hostdev mode='subsystem' type='pci' managed='perhaps'><source><address domain='0' bus='1' slot='0' function='0'/></source></hostdev>",
      "Invalid value for attribute 'managed' in element 'hostdev': 'perhaps'"),
     ("<hostdev mode='subsystem' type='mdev'><source><address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev>",
@@ -268,4 +272,14 @@ func fixtureDefaults() throws {
     let element = try #require(try DomainNetworkDevices.parse(domainXML: text).formattedElements(active: false).first)
     #expect(element.element("model")?.attribute("type") == "rtl8139")
     #expect(element.element("address")?.attribute("slot") == "0x02")
+}
+
+@Test("SCSI hostdevs take the first unit the SCSI disks leave free")
+func scsiHostdevUnit() throws {
+    let devices = """
+    <disk type='block' device='disk'><source dev='/dev/x'/><target dev='sda' bus='scsi'/></disk>
+    <hostdev mode='subsystem' type='scsi'><source><adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/></source></hostdev>
+    """
+    let text = try formatted(devices)
+    #expect(text.contains("<address type='drive' controller='0' bus='0' target='0' unit='1'/>"))
 }

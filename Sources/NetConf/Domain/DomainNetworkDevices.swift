@@ -28,7 +28,13 @@ public struct DomainNetworkDevices: Sendable {
         interfaces = try (devices?.elements("interface") ?? []).map { e throws(PatchbayError) in try DomainInterface(xml: e) }
         hostdevs = try (devices?.elements("hostdev") ?? []).map { e throws(PatchbayError) in try DomainHostdev(xml: e) }
         try checkAliases()
+        try Self.checkBootOrders(domain: domain)
         try applyDefaultModels()
+        // SCSI hostdevs get drive addresses when parsed, before any bus address is handed out.
+        var drives = SCSIDriveAddresses(devices: devices)
+        for index in hostdevs.indices where hostdevs[index].info.address == nil {
+            if case .subsystem(.scsi) = hostdevs[index].content { hostdevs[index].info.address = drives.next() }
+        }
         let inventory = try DomainDeviceInventory(devices: devices, machine: machine)
         switch machine.family {
         case .i440fx, .q35:
@@ -44,6 +50,19 @@ public struct DomainNetworkDevices: Sendable {
     /// (for the live domain when `active`).
     public func formattedElements(active: Bool) -> [XMLElement] {
         interfaces.map { $0.xml(active: active) } + hostdevs.map(\.xml)
+    }
+
+    /// Per-device boot orders exclude `<os><boot dev=>` and must be unique across all devices.
+    private static func checkBootOrders(domain: XMLElement) throws(PatchbayError) {
+        let orders = (domain.element("devices")?.elements ?? []).compactMap { $0.element("boot")?.attribute("order") }
+        guard !orders.isEmpty else { return }
+        if domain.element("os")?.element("boot") != nil {
+            throw PatchbayError(.xmlError, "per-device boot elements cannot be used together with os/boot elements", domain: .domain)
+        }
+        var seen: Set<String> = []
+        for order in orders where !seen.insert(order).inserted {
+            throw PatchbayError(.xmlError, "boot order '\(order)' used for more than one device", domain: .domain)
+        }
     }
 
     /// libvirt refuses two devices with the same user alias.
