@@ -87,14 +87,32 @@ public struct DomainHostdev: Hashable, Sendable {
         }
         readonly = element.element("readonly") != nil
         shareable = element.element("shareable") != nil
-        teaming = try element.single("teaming").map { e throws(PatchbayError) in try InterfaceTeaming(xml: e) }
-        if teaming == .persistent {
-            throw PatchbayError(.xmlError, "teaming persistent attribute not allowed for hostdev", domain: .domain)
-        }
-        if teaming != nil, case .subsystem(let device) = content, device.kind != .pci {
-            throw PatchbayError(.xmlError, "teaming is only supported for PCI host devices", domain: .domain)
+        teaming = try element.single("teaming").map { e throws(PatchbayError) in try InterfaceTeaming(xml: e, forHostdev: true) }
+        if teaming != nil {
+            guard case .subsystem(let device) = content, device.kind == .pci else {
+                throw PatchbayError(.configUnsupported, "teaming is only supported for pci hostdev devices", domain: .domain)
+            }
         }
         info = try DeviceInfo(xml: element)
+        try checkAddressType()
+    }
+
+    /// Each kind of host device lives on one kind of guest bus.
+    private func checkAddressType() throws(PatchbayError) {
+        guard case .subsystem(let device) = content, let address = info.address else { return }
+        switch (device.kind, address) {
+        case (.pci, .pci), (.pci, .other(.unassigned, _)), (.scsi, .other(.drive, _)), (.usb, .other(.usb, _)),
+             (.scsiHost, .pci), (.scsiHost, .ccw), (.mdev, _):
+            return
+        case (.pci, _):
+            throw PatchbayError(.internalError, "PCI host devices must use 'pci' or 'unassigned' address type", domain: .domain)
+        case (.scsi, _):
+            throw PatchbayError(.configUnsupported, "SCSI host device must use 'drive' address type", domain: .domain)
+        case (.scsiHost, _):
+            throw PatchbayError(.configUnsupported, "SCSI_host host device must use 'pci' or 'ccw' address type", domain: .domain)
+        case (.usb, _):
+            throw PatchbayError(.configUnsupported, "USB host device must use 'usb' address type", domain: .domain)
+        }
     }
 
     /// Whether the guest sees it as a PCI device that needs a guest PCI address.

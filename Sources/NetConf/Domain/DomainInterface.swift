@@ -171,17 +171,28 @@ public struct DomainInterface: Hashable, Sendable {
 
     /// Cross-field checks libvirt makes when a domain is defined.
     private func validate() throws(PatchbayError) {
-        if case .transient = teaming, type != .hostdev && type != .network {
-            throw PatchbayError(.configUnsupported, "interface \(mac.address) - teaming transient device must be type='hostdev', not '\(type.rawValue)'", domain: .domain)
-        }
-        if teaming == .persistent, let model, !model.isVirtio {
-            throw PatchbayError(.configUnsupported, "interface \(mac.address) - teaming persistent device must be virtio", domain: .domain)
+        if portOptions?.isolated == true {
+            guard type == .network || type == .bridge else {
+                throw PatchbayError(.configUnsupported, "interface \(mac.address) - <port isolated='yes'/> is not supported for network interfaces with type='\(type.rawValue)'", domain: .domain)
+            }
+            if let kind = virtualPort?.kind {
+                throw PatchbayError(.configUnsupported, "interface \(mac.address) - <port isolated='yes'/> is not supported for network interfaces with virtualport type='\(kind.rawValue)'", domain: .domain)
+            }
         }
         if type == .vhostuser, let model, !model.isVirtio {
             throw Self.vhostUserModelError
         }
         if let model, type == .vdpa, !model.isVirtio {
             throw PatchbayError(.configUnsupported, "invalid model for interface of type 'vdpa': '\(model)'", domain: .domain)
+        }
+    }
+
+    /// Checks that need the final model (after the QEMU driver's default was applied).
+    func validateModel() throws(PatchbayError) {
+        if type == .vhostuser && !(model?.isVirtio ?? false) { throw Self.vhostUserModelError }
+        // Transport options belong to virtio devices only.
+        if !(model?.isVirtio ?? false), let option = InterfaceDriver.virtioOptions.first(where: { driver?.virtioOptions[$0] != nil }) {
+            throw PatchbayError(.configUnsupported, "\(option) driver option is only supported for virtio devices", domain: .domain)
         }
     }
 

@@ -78,12 +78,11 @@ public struct DomainNetworkDevices: Sendable {
     /// The QEMU driver gives every NIC but a hostdev one a model: virtio for vDPA, else the platform default.
     private mutating func applyDefaultModels() throws(PatchbayError) {
         for index in interfaces.indices where interfaces[index].model == nil && interfaces[index].type != .hostdev {
-            // The platform default is never virtio on x86, and vhost-user needs virtio.
-            if interfaces[index].type == .vhostuser { throw DomainInterface.vhostUserModelError }
             interfaces[index].model = interfaces[index].type == .vdpa
                 ? InterfaceModel.qemuDefault(architecture: "s390x", machine: "")
                 : InterfaceModel.qemuDefault(architecture: machine.architecture, machine: machine.machine)
         }
+        for interface in interfaces { try interface.validateModel() }
     }
 
     /// How a NIC model attaches to PCI, or nil when it is not a PCI device.

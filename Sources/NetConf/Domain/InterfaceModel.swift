@@ -36,7 +36,7 @@ public struct InterfaceModel: Hashable, Sendable, CustomStringConvertible {
         if architecture.hasPrefix("s390") {
             name = "virtio"
         } else if architecture.hasPrefix("arm") || architecture == "aarch64" {
-            name = machine.hasPrefix("virt") ? "virtio" : machine.hasPrefix("realview") ? "smc91c111" : "lan9118"
+            name = machine == "versatilepb" ? "smc91c111" : machine.hasPrefix("virt") ? "virtio" : "lan9118"
         } else if architecture.hasPrefix("riscv") {
             name = "virtio"
         } else {

@@ -12,23 +12,26 @@ public enum InterfaceTeaming: Hashable, Sendable {
         case persistent, transient
     }
 
-    /// Parses `<teaming type= persistent=/>`.
-    public init(xml element: XMLElement) throws(PatchbayError) {
+    /// Parses `<teaming type= persistent=/>` of an `<interface>`, or of a `<hostdev>` when `forHostdev`
+    /// (a hostdev can only be the transient half, and libvirt words its refusals differently).
+    public init(xml element: XMLElement, forHostdev: Bool = false) throws(PatchbayError) {
         guard let kind = try element.enumeration("type", Kind.self) else {
             throw PatchbayError(.xmlError, "missing teaming type (persistent|transient)", domain: .domain)
         }
         let persistent = element.attribute("persistent")
-        switch kind {
-        case .persistent:
-            if persistent != nil {
-                throw PatchbayError(.xmlError, "teaming persistent attribute not allowed if teaming type is 'persistent'", domain: .domain)
-            }
+        switch (kind, persistent) {
+        case (.persistent, nil) where !forHostdev:
             self = .persistent
-        case .transient:
-            guard let persistent else {
-                throw PatchbayError(.xmlError, "teaming persistent attribute must be set if teaming type is 'transient'", domain: .domain)
-            }
+        case (.persistent, _):
+            throw PatchbayError(.configUnsupported, forHostdev
+                ? "teaming hostdev devices must have type='transient'"
+                : "teaming persistent attribute not allowed if teaming type is 'persistent'", domain: .domain)
+        case (.transient, let persistent?):
             self = .transient(persistent: persistent)
+        case (.transient, nil):
+            throw PatchbayError(.configUnsupported, forHostdev
+                ? "missing required persistent attribute in hostdev teaming element"
+                : "teaming persistent attribute must be set if teaming type is 'transient'", domain: .domain)
         }
     }
 
