@@ -75,7 +75,7 @@ struct DomainDeviceInventory {
                     add(.sound, .conventional)
                 }
             case "disk":
-                let bus = child.element("target")?.attribute("bus")
+                let bus = SCSIDriveAddresses.diskBus(child)
                 if bus == "virtio", unaddressed {
                     add(.disks, .express)
                     unaddressedVirtioDisks += 1

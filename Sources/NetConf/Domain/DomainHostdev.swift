@@ -102,8 +102,22 @@ public struct DomainHostdev: Hashable, Sendable {
         guard case .subsystem(let device) = content, let address = info.address else { return }
         switch (device.kind, address) {
         case (.pci, .pci), (.pci, .other(.unassigned, _)), (.scsi, .other(.drive, _)), (.usb, .other(.usb, _)),
-             (.scsiHost, .pci), (.scsiHost, .ccw), (.mdev, _):
+             (.scsiHost, .pci), (.scsiHost, .ccw):
             return
+        case (.mdev, _):
+            let matches: Bool = switch (mdevModel, address) {
+            case ("vfio-pci", .pci), ("vfio-ccw", .ccw): true
+            case ("vfio-pci", _), ("vfio-ccw", _): false
+            default: true
+            }
+            guard matches else {
+                let type: String = switch address {
+                case .pci: "pci"
+                case .ccw: "ccw"
+                case .other(let other, _): other.rawValue
+                }
+                throw PatchbayError(.xmlError, "Unsupported address type '\(type)' with mediated device model '\(mdevModel ?? "")'", domain: .domain)
+            }
         case (.pci, _):
             throw PatchbayError(.internalError, "PCI host devices must use 'pci' or 'unassigned' address type", domain: .domain)
         case (.scsi, _):

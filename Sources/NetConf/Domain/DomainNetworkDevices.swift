@@ -32,8 +32,10 @@ public struct DomainNetworkDevices: Sendable {
         try applyDefaultModels()
         // SCSI hostdevs get drive addresses when parsed, before any bus address is handed out.
         var drives = SCSIDriveAddresses(devices: devices)
-        for index in hostdevs.indices where hostdevs[index].info.address == nil {
-            if case .subsystem(.scsi) = hostdevs[index].content { hostdevs[index].info.address = drives.next() }
+        for index in hostdevs.indices {
+            guard case .subsystem(.scsi) = hostdevs[index].content else { continue }
+            if hostdevs[index].info.address == nil { hostdevs[index].info.address = drives.next() }
+            try drives.checkNotDisk(hostdevs[index].info.address)
         }
         let inventory = try DomainDeviceInventory(devices: devices, machine: machine)
         switch machine.family {

@@ -11,6 +11,8 @@ struct SCSIDriveAddresses {
 
     /// Used (controller, bus, target, unit) positions.
     private var used: Set<[UInt64]> = []
+    /// The positions SCSI disks hold.
+    private var disks: Set<[UInt64]> = []
     /// Model of each SCSI controller by index.
     private var models: [UInt64: String] = [:]
 
@@ -21,11 +23,11 @@ struct SCSIDriveAddresses {
             case "controller" where child.attribute("type") == "scsi":
                 let index = XMLElement.parseUnsigned(child.attribute("index") ?? "0", allowHex: false) ?? 0
                 models[index] = child.attribute("model") ?? ""
-            case "disk" where child.element("target")?.attribute("bus") == "scsi":
+            case "disk" where Self.diskBus(child) == "scsi":
                 if let address = Self.drive(child.element("address")) {
-                    used.insert(address)
+                    disks.insert(address)
                 } else if let index = Self.diskIndex(child.element("target")?.attribute("dev") ?? "") {
-                    used.insert([index / Self.narrowUnits, 0, 0, index % Self.narrowUnits])
+                    disks.insert([index / Self.narrowUnits, 0, 0, index % Self.narrowUnits])
                 }
             case "hostdev" where child.attribute("type") == "scsi":
                 if let address = Self.drive(child.element("address")) { used.insert(address) }
@@ -40,13 +42,28 @@ struct SCSIDriveAddresses {
         var controller: UInt64 = 0
         while true {
             let units = models[controller] == "virtio-scsi" ? Self.superWideUnits : Self.narrowUnits
-            for unit in 0..<units where !used.contains([controller, 0, 0, unit]) {
+            for unit in 0..<units where !used.contains([controller, 0, 0, unit]) && !disks.contains([controller, 0, 0, unit]) {
                 used.insert([controller, 0, 0, unit])
                 let attributes = [("controller", controller), ("bus", 0), ("target", 0), ("unit", unit)]
                 return .other(type: .drive, attributes: attributes.map { DeviceAddress.Attribute(name: $0.0, value: String($0.1)) })
             }
             controller += 1
         }
+    }
+
+    /// Refuses a hostdev drive address a SCSI disk already holds.
+    func checkNotDisk(_ address: DeviceAddress?) throws(PatchbayError) {
+        guard let address, let position = Self.drive(address.xml()), disks.contains(position) else { return }
+        throw PatchbayError(.xmlError, "SCSI host address controller='\(position[0])' bus='\(position[1])' target='\(position[2])' unit='\(position[3])' in use by a SCSI disk", domain: .domain)
+    }
+
+    /// A disk's bus: as written, else implied by its target name as libvirt does.
+    static func diskBus(_ disk: XMLElement) -> String? {
+        if let bus = disk.element("target")?.attribute("bus") { return bus }
+        if disk.attribute("device") == "floppy" { return "fdc" }
+        let dev = disk.element("target")?.attribute("dev") ?? ""
+        let buses = [("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"), ("xvd", "xen"), ("ubd", "uml")]
+        return buses.first { dev.hasPrefix($0.0) }?.1 ?? "ide"
     }
 
     private static func drive(_ element: XMLElement?) -> [UInt64]? {
