@@ -81,6 +81,18 @@ let refusedSnippets: [(String, String)] = [
     ("<interface type='bridge'><source bridge='br0'/><virtualport type='openvswitch'/><port isolated='yes'/></interface>",
      "<port isolated='yes'/> is not supported for network interfaces with virtualport type='openvswitch'"),
     ("<interface type='user'><model type='e1000'/><driver iommu='on'/></interface>", "iommu driver option is only supported for virtio devices"),
+    ("<interface type='ethernet'><coalesce><rx><frames max='7'/></rx></coalesce></interface>", "coalesce settings on interface type ethernet are not supported"),
+    ("<interface type='direct'><source dev='eth0'/><mtu size='1500'/></interface>", "setting MTU on interface type direct is not supported yet"),
+    ("<interface type='user'><model type='e1000'/><teaming type='persistent'/></interface>", "virtio-net teaming persistent interface must be <model type='virtio'/>, not 'e1000'"),
+    ("<interface type='user'><model type='virtio'/><teaming type='transient' persistent='ua-a'/></interface>", "virtio-net teaming transient interface must be type='hostdev', not 'user'"),
+    ("<interface type='user'><ip address='10.0.2.15' prefix='30'/></interface>", "invalid prefix, must be in range of 4-27"),
+    ("<interface type='user'><ip address='10.0.2.15'/><ip address='10.0.3.15'/></interface>", "Only one IPv4 address per interface is allowed"),
+    ("<interface type='user'><ip address='fd00::1' prefix='48'/></interface>", "unsupported IPv6 address prefix='48' - must be 64"),
+    ("<interface type='user'><route address='10.1.0.0' prefix='16' gateway='10.0.2.2'/></interface>", "guest-side IP route, not supported by QEMU"),
+    ("<interface type='bridge'><source bridge='br0'/><ip address='10.0.2.15'/></interface>", "guest-side IP route and/or address info, not supported by QEMU"),
+    ("<interface type='vdpa'><source dev='/dev/vhost-vdpa-0'/><model type='e1000'/></interface>", "invalid model for interface of type 'vdpa': 'e1000'"),
+    ("<interface type='user'><acpi index='1'/><address type='ccw' cssid='0xfe' ssid='0' devno='1'/></interface>", "ACPI index is only supported for PCI devices"),
+    ("<interface type='user'><model type='virtio'/><driver rx_queue_size='511'/></interface>", "rx_queue_size has to be a power of two"),
     ("<interface type='user'><boot order='1'/></interface><interface type='user'><boot order='1'/></interface>", "boot order '1' used for more than one device"),
     ("<interface type='vhostuser'><source type='unix' path='/x' mode='server'/></interface>", "vhostuser requires the virtio-net* frontend"),
     ("<interface type='bridge'><source bridge='br0'><ip address='10.0.0.1'/></source></interface>", "only supported on interfaces of type 'ethernet'"),
@@ -168,10 +180,11 @@ let roundTrips: [(String, String)] = [
      </interface>
 
      """),
-    ("<interface type='ethernet'><mac address='00:11:22:33:44:55'/><target dev='vnet3'/><alias name='net0'/><link state='down'/><mtu size='9000'/><coalesce><rx><frames max='7'/></rx></coalesce></interface>",
+    ("<interface type='bridge'><mac address='00:11:22:33:44:55'/><source bridge='br0'/><target dev='vnet3'/><alias name='net0'/><link state='down'/><mtu size='9000'/><coalesce><rx><frames max='7'/></rx></coalesce></interface>",
      """
-     <interface type='ethernet'>
+     <interface type='bridge'>
        <mac address='00:11:22:33:44:55'/>
+       <source bridge='br0'/>
        <model type='rtl8139'/>
        <link state='down'/>
        <mtu size='9000'/>

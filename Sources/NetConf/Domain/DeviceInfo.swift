@@ -104,4 +104,21 @@ public struct DeviceInfo: Hashable, Sendable {
         if let address { out.append(address.xml()) }
         return out
     }
+
+    /// The QEMU driver's checks: an ACPI index and ROM tuning need a PCI device.
+    public func validateForQEMU() throws(PatchbayError) {
+        let pciOrNone: Bool
+        let unassigned: Bool
+        switch address {
+        case nil, .pci: (pciOrNone, unassigned) = (true, false)
+        case .other(.unassigned, _): (pciOrNone, unassigned) = (false, true)
+        default: (pciOrNone, unassigned) = (false, false)
+        }
+        if acpiIndex != nil && !pciOrNone {
+            throw PatchbayError(.configUnsupported, "ACPI index is only supported for PCI devices", domain: .domain)
+        }
+        if rom != nil && !pciOrNone && !unassigned {
+            throw PatchbayError(.configUnsupported, "ROM tuning is only supported for PCI devices", domain: .domain)
+        }
+    }
 }

@@ -182,18 +182,6 @@ public struct DomainInterface: Hashable, Sendable {
         if type == .vhostuser, let model, !model.isVirtio {
             throw Self.vhostUserModelError
         }
-        if let model, type == .vdpa, !model.isVirtio {
-            throw PatchbayError(.configUnsupported, "invalid model for interface of type 'vdpa': '\(model)'", domain: .domain)
-        }
-    }
-
-    /// Checks that need the final model (after the QEMU driver's default was applied).
-    func validateModel() throws(PatchbayError) {
-        if type == .vhostuser && !(model?.isVirtio ?? false) { throw Self.vhostUserModelError }
-        // Transport options belong to virtio devices only.
-        if !(model?.isVirtio ?? false), let option = InterfaceDriver.virtioOptions.first(where: { driver?.virtioOptions[$0] != nil }) {
-            throw PatchbayError(.configUnsupported, "\(option) driver option is only supported for virtio devices", domain: .domain)
-        }
     }
 
     /// vhost-user speaks only virtio-net.

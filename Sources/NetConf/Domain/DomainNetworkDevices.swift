@@ -27,7 +27,7 @@ public struct DomainNetworkDevices: Sendable {
         let devices = domain.element("devices")
         interfaces = try (devices?.elements("interface") ?? []).map { e throws(PatchbayError) in try DomainInterface(xml: e) }
         hostdevs = try (devices?.elements("hostdev") ?? []).map { e throws(PatchbayError) in try DomainHostdev(xml: e) }
-        try checkAliases()
+        try Self.checkAliases(domain: domain)
         try Self.checkBootOrders(domain: domain)
         try applyDefaultModels()
         // SCSI hostdevs get drive addresses when parsed, before any bus address is handed out.
@@ -59,20 +59,21 @@ public struct DomainNetworkDevices: Sendable {
         let orders = (domain.element("devices")?.elements ?? []).compactMap { $0.element("boot")?.attribute("order") }
         guard !orders.isEmpty else { return }
         if domain.element("os")?.element("boot") != nil {
-            throw PatchbayError(.xmlError, "per-device boot elements cannot be used together with os/boot elements", domain: .domain)
+            throw PatchbayError(.configUnsupported, "per-device boot elements cannot be used together with os/boot elements", domain: .domain)
         }
         var seen: Set<String> = []
         for order in orders where !seen.insert(order).inserted {
-            throw PatchbayError(.xmlError, "boot order '\(order)' used for more than one device", domain: .domain)
+            throw PatchbayError(.configUnsupported, "boot order '\(order)' used for more than one device", domain: .domain)
         }
     }
 
-    /// libvirt refuses two devices with the same user alias.
-    private func checkAliases() throws(PatchbayError) {
+    /// libvirt refuses two devices with the same user alias (only `ua-` aliases survive a definition).
+    private static func checkAliases(domain: XMLElement) throws(PatchbayError) {
         var seen: Set<String> = []
-        for alias in interfaces.compactMap(\.info.alias) + hostdevs.compactMap(\.info.alias) {
+        for device in domain.element("devices")?.elements ?? [] {
+            guard let alias = device.element("alias")?.attribute("name"), alias.hasPrefix(DeviceInfo.userAliasPrefix) else { continue }
             guard seen.insert(alias).inserted else {
-                throw PatchbayError(.xmlError, "non unique alias detected: \(alias)", domain: .domain)
+                throw PatchbayError(.configUnsupported, "non unique alias detected: \(alias)", domain: .domain)
             }
         }
     }
@@ -84,7 +85,8 @@ public struct DomainNetworkDevices: Sendable {
                 ? InterfaceModel.qemuDefault(architecture: "s390x", machine: "")
                 : InterfaceModel.qemuDefault(architecture: machine.architecture, machine: machine.machine)
         }
-        for interface in interfaces { try interface.validateModel() }
+        for interface in interfaces { try interface.validateForQEMU() }
+        for hostdev in hostdevs { try hostdev.info.validateForQEMU() }
     }
 
     /// How a NIC model attaches to PCI, or nil when it is not a PCI device.

@@ -78,12 +78,10 @@ public struct InterfaceDriver: Hashable, Sendable {
         if let guest = try element.single("guest") {
             for name in Self.guestOffloads { if let value = try guest.onOff(name) { self.guest[name] = value } }
         }
-        try validate()
     }
 
-    /// The QEMU driver's checks done when a domain is defined.
-    private func validate() throws(PatchbayError) {
-        // virtio-net rings are allocated in powers of two; QEMU would refuse anything else later.
+    /// The QEMU driver's check for virtio NICs: rings are allocated in powers of two.
+    public func checkQueueSizes() throws(PatchbayError) {
         if let size = rxQueueSize, size & (size - 1) != 0 {
             throw PatchbayError(.configUnsupported, "rx_queue_size has to be a power of two", domain: .domain)
         }
