@@ -155,9 +155,9 @@ public struct DomainHostdev: Hashable, Sendable {
             element.set("type", type)
             element.append(source)
         }
+        element.append(teaming?.xml)
         if readonly { element.append(XMLElement("readonly")) }
         if shareable { element.append(XMLElement("shareable")) }
-        element.append(teaming?.xml)
         element.append(contentsOf: info.elements)
         return element
     }

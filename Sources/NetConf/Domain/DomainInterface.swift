@@ -23,8 +23,8 @@ public struct DomainInterface: Hashable, Sendable {
 
     /// `<target dev= managed=/>`.
     public struct Target: Hashable, Sendable {
-        /// Host-side device name.
-        public let dev: String
+        /// Host-side device name; nil when only `managed` was given or the name was a generated one.
+        public let dev: String?
         /// False for a tap the user created (`managed='no'`, ethernet only).
         public let managed: Bool?
     }
@@ -158,15 +158,13 @@ public struct DomainInterface: Hashable, Sendable {
         if managed == false && type != .ethernet {
             throw PatchbayError(.configUnsupported, "unmanaged target dev is not supported on interfaces of type '\(type.rawValue)'", domain: .domain)
         }
-        guard let dev = element.attribute("dev") else {
-            if managed == false {
-                throw PatchbayError(.xmlError, "target dev must be supplied when managed='no'", domain: .domain)
-            }
-            return nil
+        var dev = element.attribute("dev")
+        if managed == false && dev == nil {
+            throw PatchbayError(.xmlError, "target dev must be supplied when managed='no'", domain: .domain)
         }
-        let userOwnedTap = type == .ethernet && managed == false
-        if !userOwnedTap && generatedNamePrefixes.contains(where: { dev.hasPrefix($0) }) { return nil }
-        return Target(dev: dev, managed: managed)
+        // A generated name is chosen anew at each start, unless the tap is the user's own.
+        if managed != false, let name = dev, generatedNamePrefixes.contains(where: { name.hasPrefix($0) }) { dev = nil }
+        return dev == nil && managed == nil ? nil : Target(dev: dev, managed: managed)
     }
 
     /// Cross-field checks libvirt makes when a domain is defined.

@@ -12,19 +12,20 @@ extension DomainInterface {
         // A hostdev NIC prints its assignment driver with the host device, before the source.
         if let hostdevBackend { element.append(XMLElement("driver", attributes: [("name", hostdevBackend.rawValue)])) }
         element.append(source.xml(includeLiveState: active))
-        element.append(contentsOf: ips.map(\.xml))
-        element.append(contentsOf: routes.map(\.xml))
-        element.append(contentsOf: portForwards.map(\.xml))
         element.append(vlan?.xml)
         element.append(virtualPort?.xml)
         element.append(bandwidth?.xml())
         element.append(portOptions?.xml)
+        element.append(contentsOf: ips.map(\.xml))
+        element.append(contentsOf: routes.map(\.xml))
+        element.append(contentsOf: portForwards.map(\.xml))
         if let script { element.append(XMLElement("script", attributes: [("path", script)])) }
         if let downscript { element.append(XMLElement("downscript", attributes: [("path", downscript)])) }
         if let backendDomain { element.append(XMLElement("backenddomain", attributes: [("name", backendDomain)])) }
         if let target {
-            var child = XMLElement("target", attributes: [("dev", target.dev)])
-            if target.managed == false { child.set("managed", "no") }
+            var child = XMLElement("target")
+            child.set("dev", target.dev)
+            child.set("managed", yesNoText(target.managed))
             element.append(child)
         }
         if let guestDev { element.append(XMLElement("guest", attributes: [("dev", guestDev)])) }

@@ -178,7 +178,7 @@ public enum InterfaceSource: Hashable, Sendable {
             source.set("mode", mode.rawValue)
             if let reconnect {
                 var element = XMLElement("reconnect", attributes: [("enabled", reconnect.enabled ? "yes" : "no")])
-                element.set("timeout", reconnect.timeout.map { String($0) })
+                if reconnect.enabled { element.set("timeout", reconnect.timeout.map { String($0) }) }
                 source.append(element)
             }
         case .socket(let address, let port, let local):
