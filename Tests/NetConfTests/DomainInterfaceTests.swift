@@ -51,13 +51,13 @@ let refusedSnippets: [(String, String)] = [
     ("<interface type='network'/>", "No <source> 'network' attribute specified with <interface type='network'/>"),
     ("<interface type='bridge'><source/></interface>", "No <source> 'bridge' attribute specified with <interface type='bridge'/>"),
     ("<interface type='direct'><source dev='eth0' mode='sideways'/></interface>", "Invalid value for attribute 'mode' in element 'source': 'sideways'"),
-    ("<interface type='vhostuser'><source type='unix' mode='server'/></interface>", "No <source> 'path' attribute specified with <interface type='vhostuser'/>"),
+    ("<interface type='vhostuser'><source type='unix' path='/x' mode='listen'/><model type='virtio'/></interface>", "Invalid value for attribute 'mode' in element 'source': 'listen'"),
     ("<interface type='vhostuser'><source type='tcp' path='/x' mode='server'/></interface>", "Type='tcp' unsupported for <interface type='vhostuser'>"),
     ("<interface type='udp'><source address='10.0.0.1' port='5555'/></interface>", "No <local> 'address' attribute specified with socket interface"),
     ("<interface type='client'><source port='5555'/></interface>", "No <source> 'address' attribute specified with socket interface"),
     ("<interface type='server'><source address='10.0.0.1'/></interface>", "No <source> 'port' attribute specified with socket interface"),
     ("<interface type='user'><link state='sideways'/></interface>", "unknown interface link state 'sideways'"),
-    ("<interface type='user'><mtu size='0'/></interface>", "malformed mtu size '0'"),
+    ("<interface type='bridge'><source bridge='br0'/><mtu size='big'/></interface>", "malformed mtu size"),
     ("<interface type='user'><model type='vir tio'/></interface>", "Model name contains invalid characters"),
     ("<interface type='user'><boot order='0'/></interface>", "incorrect boot order '0', expecting positive integer"),
     ("<interface type='user'><address type='pci' domain='0' bus='0' slot='0x20' function='0'/></interface>", "Invalid PCI address slot='0x20'"),
@@ -66,7 +66,11 @@ let refusedSnippets: [(String, String)] = [
     ("<interface type='user'><address type='pci' domain='0' bus='0' slot='3' function='0'/></interface><interface type='user'><address type='pci' domain='0' bus='0' slot='3' function='0'/></interface>",
      "Attempted double use of PCI Address 0000:00:03.0"),
     ("<interface type='user'><vlan><tag id='5000'/></vlan></interface>", "vlan tag id 5000 too large"),
-    ("<interface type='user'><virtualport type='802.1Qzz'/></interface>", "unknown virtualport type 802.1Qzz"),
+    ("<interface type='bridge'><source bridge='br0'/><virtualport type='802.1Qzz'/></interface>", "unknown virtualport type 802.1Qzz"),
+    ("<interface type='user'><virtualport type='openvswitch'/></interface>", "<virtualport> element unsupported for <interface type='user'>"),
+    ("<interface type='bridge'><source bridge='br0'/><virtualport/></interface>", "missing required virtualport type"),
+    ("<interface type='direct'><source dev='eth0'/><virtualport type='802.1Qbh'/></interface>", "missing profileid"),
+    ("<interface type='hostdev'><source><address domain='0' bus='1' slot='0' function='0'/></source></interface>", "unknown host device source address type '(null)'"),
     ("<hostdev mode='subsystem' type='firewire'><source/></hostdev>", "unknown host device source address type 'firewire'"),
     ("<hostdev mode='weird' type='pci'/>", "unknown hostdev mode 'weird'"),
     ("<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='1' slot='0' function='0'/></source><teaming type='persistent'/></hostdev>",
@@ -307,4 +311,11 @@ func scsiHostdevUnit() throws {
     """
     let text = try formatted(devices)
     #expect(text.contains("<address type='drive' controller='0' bus='0' target='0' unit='1'/>"))
+}
+
+@Test("libvirt generates the Open vSwitch interface id a bridge NIC leaves out")
+func generatedInterfaceID() throws {
+    let parsed = try DomainNetworkDevices.parse(domainXML: domain("<interface type='bridge'><source bridge='ovsbr'/><virtualport type='openvswitch'/></interface>"))
+    let port = try #require(parsed.formattedElements(active: false).first?.element("virtualport"))
+    #expect(port.element("parameters")?.attribute("interfaceid") != nil)
 }

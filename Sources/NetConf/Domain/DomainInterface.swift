@@ -104,7 +104,7 @@ public struct DomainInterface: Hashable, Sendable {
         routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e) }
         portForwards = try element.elements("portForward").map { e throws(PatchbayError) in try PortForward(xml: e) }
         vlan = try element.single("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
-        virtualPort = try element.single("virtualport").map { e throws(PatchbayError) in try VirtualPort(xml: e) }
+        virtualPort = try Self.parseVirtualPort(try element.single("virtualport"), type: type)
         if let bandwidth = try element.single("bandwidth") { self.bandwidth = try Bandwidth.parse(bandwidth) }
         if let port = try element.single("port") { portOptions = try PortOptions.parse(port) }
         script = try element.single("script")?.attribute("path")
@@ -123,26 +123,31 @@ public struct DomainInterface: Hashable, Sendable {
             }
         }
         if let backend = try element.single("backend") { self.backend = try InterfaceBackend.parse(backend) }
-        filterRef = try element.single("filterref").map { e throws(PatchbayError) in try InterfaceFilterRef(xml: e) }
+        // The host device of user-mode networking is a passt setting; SLIRP has none.
+        if case .user(let dev?) = source, backend?.kind != .passt { source = .user(dev: nil) }
+        // nwfilter applies only where libvirt owns a tap on the host side.
+        if [.network, .bridge, .ethernet].contains(type) {
+            filterRef = try element.single("filterref").map { e throws(PatchbayError) in try InterfaceFilterRef(xml: e) }
+        }
         if let sndbuf = try element.single("tune")?.single("sndbuf") {
             guard let value = XMLElement.parseUnsigned(sndbuf.text, allowHex: false) else {
-                throw PatchbayError(.xmlError, "Invalid value '\(sndbuf.text)' for <sndbuf>", domain: .domain)
+                throw PatchbayError(.xmlError, "sndbuf must be a positive integer", domain: .domain)
             }
             sendBuffer = value
         }
         teaming = try element.single("teaming").map { e throws(PatchbayError) in try InterfaceTeaming(xml: e) }
         if let link = try element.single("link"), let state = link.attribute("state") {
             guard let parsed = LinkState(rawValue: state) else {
-                throw PatchbayError(.internalError, "unknown interface link state '\(state)'", domain: .domain)
+                throw PatchbayError(.configUnsupported, "unknown interface link state '\(state)'", domain: .domain)
             }
             linkState = parsed
         }
-        if let mtu = try element.single("mtu") {
-            guard let text = mtu.attribute("size"), let size = XMLElement.parseUnsigned(text, allowHex: false),
-                  size > 0, size <= UInt64(UInt32.max) else {
-                throw PatchbayError(.xmlError, "malformed mtu size '\(mtu.attribute("size") ?? "")'", domain: .domain)
+        if let text = try element.single("mtu")?.attribute("size") {
+            guard let size = XMLElement.parseUnsigned(text, allowHex: false), size <= UInt64(UInt32.max) else {
+                throw PatchbayError(.xmlError, "malformed mtu size", domain: .domain)
             }
-            self.mtu = UInt32(size)
+            // Zero means "not set", as in libvirt.
+            self.mtu = size == 0 ? nil : UInt32(size)
         }
         if let frames = try element.single("coalesce")?.single("rx")?.single("frames"), let max = try frames.unsigned("max") {
             coalesceRxFrames = UInt32(max)
@@ -150,6 +155,28 @@ public struct DomainInterface: Hashable, Sendable {
         info = try DeviceInfo(xml: element)
         try validate()
     }
+
+    /// Reads `<virtualport>`: allowed for network, bridge, direct and hostdev NICs; libvirt fills in
+    /// missing instance/interface ids with random UUIDs, and insists on a complete profile where it
+    /// applies the profile itself rather than a network.
+    private static func parseVirtualPort(_ element: XMLElement?, type: InterfaceType) throws(PatchbayError) -> VirtualPort? {
+        guard let element else { return nil }
+        guard [.network, .bridge, .direct, .hostdev].contains(type) else {
+            throw PatchbayError(.configUnsupported, "<virtualport> element unsupported for <interface type='\(type.rawValue)'>", domain: .domain)
+        }
+        var port = try VirtualPort(xml: element)
+        let strict = type != .network
+        if strict && port.kind == nil {
+            throw PatchbayError(.xmlError, "missing required virtualport type", domain: .domain)
+        }
+        if port.instanceID == nil && (port.kind == nil || port.kind == .qbg) { port.instanceID = Self.randomUUID() }
+        if port.interfaceID == nil && (port.kind == nil || port.kind == .openvswitch) { port.interfaceID = Self.randomUUID() }
+        if strict { try port.checkComplete() }
+        return port
+    }
+
+    /// A random (version 4) UUID.
+    private static func randomUUID() -> LibvirtUUID { LibvirtUUID.random() }
 
     /// Reads `<target>`, forgetting names libvirt would generate anew at start.
     private static func parseTarget(_ element: XMLElement?, type: InterfaceType) throws(PatchbayError) -> Target? {

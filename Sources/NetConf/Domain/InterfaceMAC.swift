@@ -28,20 +28,27 @@ public struct InterfaceMAC: Hashable, Sendable {
         self.check = check
     }
 
-    /// Parses `<mac>`.
+    /// Parses `<mac>`; a missing or all-zero address is generated, as libvirt does.
     public init(xml element: XMLElement) throws(PatchbayError) {
+        let kind = try element.enumeration("type", Kind.self)
+        let check = try element.yesNo("check")
         guard let text = element.attribute("address") else {
-            throw PatchbayError(.xmlError, "Missing required 'address' attribute in <mac>", domain: .domain)
+            try self.init(address: Self.generated().address, kind: kind, check: check)
+            return
         }
-        let address: MACAddress
+        var address: MACAddress
         // libvirt accepts only colon-separated, one- or two-digit groups.
         do {
-            guard !text.contains("-") else { throw PatchbayError(.invalidArg, "") }
+            guard !text.contains("-") else { throw PatchbayError(.xmlError, "") }
             address = try MACAddress(text)
         } catch {
-            throw PatchbayError(.invalidArg, "unable to parse mac address '\(text)'", domain: .domain)
+            throw PatchbayError(.xmlError, "unable to parse mac address '\(text)'", domain: .domain)
         }
-        try self.init(address: address, kind: try element.enumeration("type", Kind.self), check: try element.yesNo("check"))
+        guard !address.isMulticast else {
+            throw PatchbayError(.xmlError, "expected unicast mac address, found multicast '\(text)'", domain: .domain)
+        }
+        if address.octets.allSatisfy({ $0 == 0 }) { address = Self.generated().address }
+        try self.init(address: address, kind: kind, check: check)
     }
 
     /// A random address in QEMU's 52:54:00 range, as libvirt assigns when `<mac>` is missing.

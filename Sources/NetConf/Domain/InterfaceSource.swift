@@ -8,7 +8,7 @@ public enum InterfaceSource: Hashable, Sendable {
     /// ethernet: host-side addresses and routes of the tap.
     case ethernet(ips: [InterfaceIP], routes: [InterfaceRoute])
     /// vhostuser: a UNIX socket and which end listens.
-    case vhostUser(path: String, mode: SocketMode, reconnect: Reconnect?)
+    case vhostUser(path: String?, mode: SocketMode, reconnect: Reconnect?)
     /// server/client/mcast/udp: a socket address and, for udp, the local end.
     case socket(address: String?, port: UInt16, local: LocalEnd?)
     /// network: the network, portgroup and (live only) port id.
@@ -78,18 +78,13 @@ public enum InterfaceSource: Hashable, Sendable {
             self = .ethernet(ips: try (source?.elements("ip") ?? []).map { e throws(PatchbayError) in try InterfaceIP(xml: e) },
                              routes: try (source?.elements("route") ?? []).map { e throws(PatchbayError) in try InterfaceRoute(xml: e) })
         case .vhostuser:
-            guard let source else {
-                throw PatchbayError(.xmlError, "Missing <source> element for vhostuser interface", domain: .domain)
+            // Only UNIX sockets exist; path and mode may be left out (QEMU then connects as a client).
+            if let socketType = source?.attribute("type"), socketType != "unix" {
+                throw PatchbayError(.configUnsupported, "Type='\(socketType)' unsupported for <interface type='vhostuser'>", domain: .domain)
             }
-            guard let socketType = source.attribute("type") else { throw Self.missing("type", type) }
-            guard socketType == "unix" else {
-                throw PatchbayError(.xmlError, "Type='\(socketType)' unsupported for <interface type='vhostuser'>", domain: .domain)
-            }
-            guard let path = source.attribute("path") else { throw Self.missing("path", type) }
-            guard source.attribute("mode") != nil else { throw Self.missing("mode", type) }
-            guard let mode = try source.enumeration("mode", SocketMode.self) else { throw Self.missing("mode", type) }
+            let mode = try source?.enumeration("mode", SocketMode.self) ?? .client
             var reconnect: Reconnect?
-            if let element = try source.single("reconnect") {
+            if let element = try source?.single("reconnect") {
                 guard let enabled = try element.yesNo("enabled") else {
                     throw PatchbayError(.xmlError, "missing 'enabled' attribute in <reconnect> element", domain: .domain)
                 }
@@ -97,15 +92,9 @@ public enum InterfaceSource: Hashable, Sendable {
                 if enabled && timeout == nil {
                     throw PatchbayError(.xmlError, "missing timeout for enabled reconnect", domain: .domain)
                 }
-                if !enabled && timeout != nil {
-                    throw PatchbayError(.xmlError, "reconnect timeout is set but reconnect is not enabled", domain: .domain)
-                }
-                if enabled && mode == .server {
-                    throw PatchbayError(.xmlError, "'reconnect' attribute is not supported when source mode='server' for <interface type='vhostuser'>", domain: .domain)
-                }
-                reconnect = Reconnect(enabled: enabled, timeout: timeout)
+                reconnect = Reconnect(enabled: enabled, timeout: enabled ? timeout : nil)
             }
-            self = .vhostUser(path: path, mode: mode, reconnect: reconnect)
+            self = .vhostUser(path: source?.attribute("path"), mode: mode, reconnect: reconnect)
         case .server, .client, .mcast, .udp:
             let address = source?.attribute("address")
             if type != .server && address == nil {
@@ -145,7 +134,11 @@ public enum InterfaceSource: Hashable, Sendable {
             let mode = try source?.enumeration("mode", DirectMode.self) ?? .vepa
             self = .direct(dev: dev, mode: mode)
         case .hostdev:
-            let kind: HostdevSource.Kind = source?.element("address")?.attribute("type") == "usb" ? .usb : .pci
+            // The address type says which bus; a vendor id alone implies USB.
+            let typeText = source?.element("address")?.attribute("type") ?? (source?.element("vendor") != nil ? "usb" : nil)
+            guard let typeText, let kind = HostdevSource.Kind(rawValue: typeText) else {
+                throw PatchbayError(.configUnsupported, "unknown host device source address type '\(typeText ?? "(null)")'", domain: .domain)
+            }
             self = .hostdev(try HostdevSource(kind: kind, source: source))
         case .vdpa:
             guard let dev = source?.attribute("dev") else { throw Self.missing("dev", type) }
