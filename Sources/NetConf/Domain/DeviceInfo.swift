@@ -62,13 +62,7 @@ public struct DeviceInfo: Hashable, Sendable {
         }
         if let alias = try element.single("alias"), let name = alias.attribute("name") {
             // A persistent definition keeps only user aliases; the others are runtime names.
-            if name.hasPrefix(Self.userAliasPrefix) {
-                let allowed = name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
-                guard allowed else {
-                    throw PatchbayError(.configUnsupported, "user alias '\(name)' contains unsupported characters", domain: .domain)
-                }
-                self.alias = name
-            }
+            if name.hasPrefix(Self.userAliasPrefix) { self.alias = name }
         }
         if let acpi = try element.single("acpi"), acpi.attribute("index") != nil {
             guard let index = try acpi.unsigned("index"), index > 0 else {

@@ -35,6 +35,10 @@ struct DomainDeviceInventory {
             switch element.attribute("type") {
             case "pci":
                 let address = try PCIAddress(xml: element)
+                // Slot 0 of the root bus is the host bridge.
+                if address.bus == 0 && address.slot == 0 && (machine.family == .i440fx || machine.family == .q35) {
+                    throw PatchbayError(.xmlError, "Invalid PCI address \(address). slot must be >= 1", domain: .domain)
+                }
                 if seen[address] != nil {
                     throw PatchbayError(.xmlError, "Attempted double use of PCI Address \(address)", domain: .domain)
                 }
