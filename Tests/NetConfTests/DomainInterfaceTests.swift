@@ -319,3 +319,17 @@ func generatedInterfaceID() throws {
     let port = try #require(parsed.formattedElements(active: false).first?.element("virtualport"))
     #expect(port.element("parameters")?.attribute("interfaceid") != nil)
 }
+
+@Test("coalescing zero frames, or nothing, is not printed; explicit slots are skipped")
+func coalesceAndReservedSlots() throws {
+    let devices = """
+    <disk type='file' device='disk'><target dev='vda' bus='virtio'/><address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/></disk>
+    <controller type='virtio-serial' index='0'><address type='pci' domain='0x0000' bus='0x00' slot='0x06' function='0x0'/></controller>
+    <interface type='network'><source network='default'/><mac address='52:54:00:e5:48:58'/><model type='virtio'/><coalesce><rx><frames max='7'/></rx></coalesce></interface>
+    <interface type='network'><source network='default'/><mac address='52:54:00:e5:48:59'/><model type='virtio'/><coalesce><rx><frames max='0'/></rx></coalesce></interface>
+    <interface type='network'><source network='default'/><mac address='52:54:00:e5:48:60'/><model type='virtio'/><coalesce><rx></rx></coalesce></interface>
+    """
+    let elements = try DomainNetworkDevices.parse(domainXML: domain(devices)).formattedElements(active: false)
+    #expect(elements.map { $0.element("coalesce") != nil } == [true, false, false])
+    #expect(elements.map { $0.element("address")?.attribute("slot") } == ["0x02", "0x03", "0x05"])
+}

@@ -149,7 +149,8 @@ public struct DomainInterface: Hashable, Sendable {
             // Zero means "not set", as in libvirt.
             self.mtu = size == 0 ? nil : UInt32(size)
         }
-        if let frames = try element.single("coalesce")?.single("rx")?.single("frames"), let max = try frames.unsigned("max") {
+        // Zero frames means "no coalescing setting", which libvirt does not print.
+        if let frames = try element.single("coalesce")?.single("rx")?.single("frames"), let max = try frames.unsigned("max"), max > 0 {
             coalesceRxFrames = UInt32(max)
         }
         info = try DeviceInfo(xml: element)
