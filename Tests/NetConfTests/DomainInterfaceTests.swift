@@ -97,6 +97,7 @@ let refusedSnippets: [(String, String)] = [
     ("<interface type='vdpa'><source dev='/dev/vhost-vdpa-0'/><model type='e1000'/></interface>", "invalid model for interface of type 'vdpa': 'e1000'"),
     ("<interface type='user'><acpi index='1'/><address type='ccw' cssid='0xfe' ssid='0' devno='1'/></interface>", "ACPI index is only supported for PCI devices"),
     ("<interface type='user'><model type='virtio'/><driver rx_queue_size='511'/></interface>", "rx_queue_size has to be a power of two"),
+    ("<interface type='bridge'><source bridge='br0'/><bandwidth><inbound average='10' floor='5'/></bandwidth></interface>", "floor attribute is supported only for interfaces of type network"),
     ("<interface type='user'><boot order='1'/></interface><interface type='user'><boot order='1'/></interface>", "boot order '1' used for more than one device"),
     ("<interface type='vhostuser'><source type='unix' path='/x' mode='server'/></interface>", "vhostuser requires the virtio-net* frontend"),
     ("<interface type='bridge'><source bridge='br0'><ip address='10.0.0.1'/></source></interface>", "only supported on interfaces of type 'ethernet'"),

@@ -105,7 +105,13 @@ public struct DomainInterface: Hashable, Sendable {
         portForwards = try element.elements("portForward").map { e throws(PatchbayError) in try PortForward(xml: e) }
         vlan = try element.single("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
         virtualPort = try Self.parseVirtualPort(try element.single("virtualport"), type: type)
-        if let bandwidth = try element.single("bandwidth") { self.bandwidth = try Bandwidth.parse(bandwidth) }
+        if let bandwidth = try element.single("bandwidth") {
+            self.bandwidth = try Bandwidth.parse(bandwidth)
+            // A floor is a share of a libvirt network's inbound average; nothing else has one.
+            if self.bandwidth?.inbound?.floor != nil && type != .network {
+                throw PatchbayError(.configUnsupported, "floor attribute is supported only for interfaces of type network", domain: .domain)
+            }
+        }
         if let port = try element.single("port") { portOptions = try PortOptions.parse(port) }
         script = try element.single("script")?.attribute("path")
         downscript = try element.single("downscript")?.attribute("path")
