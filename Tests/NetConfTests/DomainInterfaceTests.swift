@@ -334,3 +334,10 @@ func coalesceAndReservedSlots() throws {
     #expect(elements.map { $0.element("coalesce") != nil } == [true, false, false])
     #expect(elements.map { $0.element("address")?.attribute("slot") } == ["0x02", "0x03", "0x05"])
 }
+
+@Test("an all-zero PCI address asks for the next free slot")
+func unsetPCIAddress() throws {
+    let devices = "<interface type='user'><mac address='00:11:22:33:44:55'/><address type='pci'/></interface>"
+    let element = try #require(try DomainNetworkDevices.parse(domainXML: domain(devices)).formattedElements(active: false).first)
+    #expect(element.element("address")?.attribute("slot") == "0x02")
+}

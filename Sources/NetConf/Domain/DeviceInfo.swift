@@ -74,7 +74,9 @@ public struct DeviceInfo: Hashable, Sendable {
             self.rom = try ROM(bar: try rom.onOff("bar"), file: rom.attribute("file"), enabled: try rom.yesNo("enabled"))
         }
         if let address = try element.single("address") {
-            self.address = try DeviceAddress(xml: address)
+            let parsed = try DeviceAddress(xml: address)
+            // `<address type='pci'/>` (all zero) asks for a PCI slot to be chosen, as libvirt reads it.
+            if let pci = parsed.pci, pci.isUnset { self.address = nil } else { self.address = parsed }
         }
     }
 

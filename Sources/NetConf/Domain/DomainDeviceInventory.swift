@@ -35,6 +35,7 @@ struct DomainDeviceInventory {
             switch element.attribute("type") {
             case "pci":
                 let address = try PCIAddress(xml: element)
+                if address.isUnset { continue }
                 // Slot 0 of the root bus is the host bridge.
                 if address.bus == 0 && address.slot == 0 && (machine.family == .i440fx || machine.family == .q35) {
                     throw PatchbayError(.xmlError, "Invalid PCI address \(address). slot must be >= 1", domain: .domain)
@@ -56,7 +57,7 @@ struct DomainDeviceInventory {
         var needs: Set<String> = []
         var videoSeen = false
         for child in children {
-            let unaddressed = child.element("address") == nil
+            let unaddressed = try Self.isUnaddressed(child)
             switch child.name {
             case "controller":
                 let type = child.attribute("type") ?? ""
@@ -108,6 +109,13 @@ struct DomainDeviceInventory {
         for implied in ["scsi", "virtio-serial", "sata"] where needs.contains(implied) && !controllerTypes.contains(implied) {
             if let connection = Self.controllerConnection(type: implied, model: nil, index: 0, q35: q35) { add(.controllers, connection) }
         }
+    }
+
+    /// True when a device has no address, or the all-zero PCI one that asks for any slot.
+    static func isUnaddressed(_ device: XMLElement) throws(PatchbayError) -> Bool {
+        guard let element = device.element("address") else { return true }
+        guard element.attribute("type") == "pci" else { return false }
+        return try PCIAddress(xml: element).isUnset
     }
 
     /// How a controller without an address attaches, or nil when it needs no slot of its own.

@@ -63,6 +63,9 @@ public struct PCIAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
         "\(Self.hex(UInt64(domain), width: 4)):\(Self.hex(UInt64(bus), width: 2)):\(Self.hex(UInt64(slot), width: 2)).\(function)"
     }
 
+    /// True for 0000:00:00.0, which libvirt reads as "any slot".
+    public var isUnset: Bool { domain == 0 && bus == 0 && slot == 0 && function == 0 }
+
     /// The same slot, ignoring function and multifunction.
     public var slotKey: [UInt32] { [UInt32(domain), UInt32(bus), UInt32(slot)] }
 
