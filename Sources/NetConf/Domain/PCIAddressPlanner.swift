@@ -38,7 +38,9 @@ public struct PCIAddressPlanner: Sendable {
             usedBuses.insert(UInt32(address.bus))
         }
         rootPorts = controllerIndexes.filter(\.isRootPort).map(\.index).sorted()
-        nextControllerIndex = (controllerIndexes.map(\.index).max() ?? 0) + 1
+        // Buses named by written addresses exist even when their controllers are left out
+        // (libvirt adds those), so new controllers are numbered after all of them.
+        nextControllerIndex = max(controllerIndexes.map(\.index).max() ?? 0, reserved.map { UInt32($0.bus) }.max() ?? 0) + 1
         // The host bridge is always bus 0 slot 0.
         usedSlots.insert([0, 0, 0])
         switch family {
