@@ -132,7 +132,8 @@ public struct DomainHostdev: Hashable, Sendable {
     /// Whether the guest sees it as a PCI device that needs a guest PCI address.
     public var needsPCIAddress: Bool {
         guard case .subsystem(let device) = content else { return false }
-        return device.kind == .pci || (device.kind == .mdev && mdevModel == "vfio-pci")
+        // vhost-scsi (scsi_host) is a virtio PCI device too.
+        return device.kind == .pci || device.kind == .scsiHost || (device.kind == .mdev && mdevModel == "vfio-pci")
     }
 
     /// The `<hostdev>` element as libvirt formats it.
