@@ -103,7 +103,7 @@ public struct DomainNetworkDevices: Sendable {
                                         controllerIndexes: inventory.pciControllers)
         if inventory.primaryVideoNeedsSlot {
             // The primary VGA sits in slot 2 on i440fx and slot 1 of the root complex on q35.
-            _ = try planner.reserve(preferredSlot: machine.family == .q35 ? 1 : 2)
+            planner.reserveIfFree(slot: machine.family == .q35 ? 1 : 2)
         }
         func others(_ step: DomainDeviceInventory.Step) throws(PatchbayError) {
             for connection in inventory.requests[step] ?? [] { _ = try planner.next(connection) }

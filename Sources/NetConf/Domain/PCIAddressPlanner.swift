@@ -53,14 +53,10 @@ public struct PCIAddressPlanner: Sendable {
         }
     }
 
-    /// Takes `slot` on bus 0 when it is free (primary video's preferred slot); else the first free one.
-    public mutating func reserve(preferredSlot slot: UInt8) throws(PatchbayError) -> PCIAddress {
-        let key: [UInt32] = [0, 0, UInt32(slot)]
-        if !usedSlots.contains(key) {
-            usedSlots.insert(key)
-            return try PCIAddress(domain: 0, bus: 0, slot: UInt64(slot), function: 0)
-        }
-        return try nextOnBus(0, from: 1)
+    /// Takes `slot` on bus 0 when it is free (the primary video's place). When it is taken, libvirt
+    /// gives the video a slot only after every other device, so nothing is reserved now.
+    public mutating func reserveIfFree(slot: UInt8) {
+        usedSlots.insert([0, 0, UInt32(slot)])
     }
 
     /// The next address for a device that attaches with `connection`.
