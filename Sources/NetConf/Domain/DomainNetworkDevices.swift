@@ -1,14 +1,144 @@
 import NetCore
 import NetXML
 
-// PLACEHOLDER: replaced by the domain-interface work.
-/// The network-related devices of a domain document: its `<interface>` and `<hostdev>` elements.
+/// The network-related devices of a domain document: its `<interface>` and `<hostdev>` elements,
+/// completed as libvirt's QEMU driver completes them when the domain is defined (default model,
+/// default PCI/CCW addresses).
 public struct DomainNetworkDevices: Sendable {
-    /// Parses a whole `<domain>` document, keeping only what Patchbay models.
+    /// The NICs in document order.
+    public private(set) var interfaces: [DomainInterface]
+    /// The standalone host devices in document order (a hostdev NIC is only in `interfaces`).
+    public private(set) var hostdevs: [DomainHostdev]
+    /// The guest platform.
+    public let machine: DomainMachine
+
+    /// Parses a whole `<domain>` document as a persistent definition, keeping only what Patchbay models.
     public static func parse(domainXML: String) throws(PatchbayError) -> DomainNetworkDevices {
-        throw .internalError("domain documents are not implemented yet")
+        let root = try XMLParser.parse(domainXML)
+        guard root.name == "domain" else {
+            throw PatchbayError(.xmlError, "unexpected root element <\(root.name)>, expecting <domain>", domain: .domain)
+        }
+        return try DomainNetworkDevices(domain: root)
     }
+
+    /// Builds the devices of a parsed `<domain>` element.
+    public init(domain: XMLElement) throws(PatchbayError) {
+        machine = DomainMachine(domain: domain)
+        let devices = domain.element("devices")
+        interfaces = try (devices?.elements("interface") ?? []).map { e throws(PatchbayError) in try DomainInterface(xml: e) }
+        hostdevs = try (devices?.elements("hostdev") ?? []).map { e throws(PatchbayError) in try DomainHostdev(xml: e) }
+        try Self.checkAliases(domain: domain)
+        try Self.checkBootOrders(domain: domain)
+        try applyDefaultModels()
+        // SCSI hostdevs get drive addresses when parsed, before any bus address is handed out.
+        var drives = SCSIDriveAddresses(devices: devices)
+        for index in hostdevs.indices {
+            guard case .subsystem(.scsi) = hostdevs[index].content else { continue }
+            if hostdevs[index].info.address == nil { hostdevs[index].info.address = drives.next() }
+            try drives.checkNotDisk(hostdevs[index].info.address)
+        }
+        let inventory = try DomainDeviceInventory(devices: devices, machine: machine)
+        switch machine.family {
+        case .i440fx, .q35:
+            try assignPCIAddresses(inventory)
+        case .s390:
+            assignCCWAddresses(inventory)
+        case .other:
+            break
+        }
+    }
+
     /// The `<interface>` and `<hostdev>` elements in document order, formatted as libvirt would
     /// (for the live domain when `active`).
-    public func formattedElements(active: Bool) -> [XMLElement] { [] }
+    public func formattedElements(active: Bool) -> [XMLElement] {
+        interfaces.map { $0.xml(active: active) } + hostdevs.map(\.xml)
+    }
+
+    /// Per-device boot orders exclude `<os><boot dev=>` and must be unique across all devices.
+    private static func checkBootOrders(domain: XMLElement) throws(PatchbayError) {
+        let orders = (domain.element("devices")?.elements ?? []).compactMap { $0.element("boot")?.attribute("order") }
+        guard !orders.isEmpty else { return }
+        if domain.element("os")?.element("boot") != nil {
+            throw PatchbayError(.configUnsupported, "per-device boot elements cannot be used together with os/boot elements", domain: .domain)
+        }
+        var seen: Set<String> = []
+        for order in orders where !seen.insert(order).inserted {
+            throw PatchbayError(.configUnsupported, "boot order '\(order)' used for more than one device", domain: .domain)
+        }
+    }
+
+    /// libvirt refuses two devices with the same user alias (only `ua-` aliases survive a definition).
+    private static func checkAliases(domain: XMLElement) throws(PatchbayError) {
+        var seen: Set<String> = []
+        for device in domain.element("devices")?.elements ?? [] {
+            guard let alias = device.element("alias")?.attribute("name"), alias.hasPrefix(DeviceInfo.userAliasPrefix) else { continue }
+            guard seen.insert(alias).inserted else {
+                throw PatchbayError(.configUnsupported, "non unique alias detected: \(alias)", domain: .domain)
+            }
+        }
+    }
+
+    /// The QEMU driver gives every NIC but a hostdev one a model: virtio for vDPA, else the platform default.
+    private mutating func applyDefaultModels() throws(PatchbayError) {
+        for index in interfaces.indices where interfaces[index].model == nil && interfaces[index].type != .hostdev {
+            interfaces[index].model = interfaces[index].type == .vdpa
+                ? InterfaceModel.qemuDefault(architecture: "s390x", machine: "")
+                : InterfaceModel.qemuDefault(architecture: machine.architecture, machine: machine.machine)
+        }
+        for interface in interfaces { try interface.validateForQEMU() }
+        for hostdev in hostdevs { try hostdev.info.validateForQEMU() }
+    }
+
+    /// How a NIC model attaches to PCI, or nil when it is not a PCI device.
+    private static func connection(of model: InterfaceModel?) -> PCIAddressPlanner.Connection? {
+        switch model?.name {
+        case "usb-net", "spapr-vlan", "lan9118", "smc91c111": nil
+        case "virtio", "virtio-non-transitional", "e1000e": .express
+        default: .conventional
+        }
+    }
+
+    private mutating func assignPCIAddresses(_ inventory: DomainDeviceInventory) throws(PatchbayError) {
+        var planner = PCIAddressPlanner(family: machine.family, reserved: inventory.reservedPCI,
+                                        controllerIndexes: inventory.pciControllers)
+        if inventory.primaryVideoNeedsSlot {
+            // The primary VGA sits in slot 2 on i440fx and slot 1 of the root complex on q35.
+            planner.reserveIfFree(slot: machine.family == .q35 ? 1 : 2)
+        }
+        func others(_ step: DomainDeviceInventory.Step) throws(PatchbayError) {
+            for connection in inventory.requests[step] ?? [] { _ = try planner.next(connection) }
+        }
+        try others(.pciControllers)
+        try others(.filesystems)
+        for index in interfaces.indices where interfaces[index].type != .hostdev && interfaces[index].info.address == nil {
+            guard let connection = Self.connection(of: interfaces[index].model) else { continue }
+            interfaces[index].info.address = .pci(try planner.next(connection))
+        }
+        try others(.sound)
+        try others(.controllers)
+        try others(.disks)
+        // Host devices: those of hostdev NICs first (libvirt lists them first), then the standalone ones.
+        for index in interfaces.indices where interfaces[index].type == .hostdev && interfaces[index].info.address == nil {
+            guard case .hostdev(.pci) = interfaces[index].source else { continue }
+            interfaces[index].info.address = .pci(try planner.next(.express))
+        }
+        for index in hostdevs.indices where hostdevs[index].needsPCIAddress && hostdevs[index].info.address == nil {
+            hostdevs[index].info.address = .pci(try planner.next(.express))
+        }
+    }
+
+    /// s390: virtio devices get channel subsystem numbers in device order (virtio disks first).
+    private mutating func assignCCWAddresses(_ inventory: DomainDeviceInventory) {
+        var used = inventory.reservedCCW
+        var next: UInt16 = 0
+        func take() -> UInt16 {
+            while used.contains(next) { next &+= 1 }
+            used.insert(next)
+            return next
+        }
+        for _ in 0..<inventory.unaddressedVirtioDisks { _ = take() }
+        for index in interfaces.indices where interfaces[index].info.address == nil && (interfaces[index].model?.isVirtio ?? false) {
+            interfaces[index].info.address = .ccw(cssid: 0xFE, ssid: 0, devno: take())
+        }
+    }
 }

@@ -1,0 +1,97 @@
+import NetCore
+import NetXML
+
+/// Where a device sits on the guest's buses: libvirt's `<address type='...'>`.
+public enum DeviceAddress: Hashable, Sendable {
+    /// A PCI slot.
+    case pci(PCIAddress)
+    /// An s390 channel subsystem device number.
+    case ccw(cssid: UInt8, ssid: UInt8, devno: UInt16)
+    /// Any other bus (drive, usb, virtio-serial, spapr-vio, isa, ccid, virtio-mmio, unassigned, ...):
+    /// kept as given because Patchbay never assigns those.
+    case other(type: OtherType, attributes: [Attribute])
+
+    /// An attribute kept verbatim for address types Patchbay does not interpret.
+    public struct Attribute: Hashable, Sendable {
+        /// Attribute name.
+        public let name: String
+        /// Attribute value.
+        public let value: String
+    }
+
+    /// The address types libvirt 9.0 knows besides pci and ccw.
+    public enum OtherType: String, Sendable, CaseIterable {
+        /// IDE/SCSI/SATA drive position.
+        case drive
+        /// virtio-serial port.
+        case virtioSerial = "virtio-serial"
+        /// Smartcard slot.
+        case ccid
+        /// USB port.
+        case usb
+        /// pSeries VIO register.
+        case spaprVio = "spapr-vio"
+        /// virtio-mmio transport.
+        case virtioMmio = "virtio-mmio"
+        /// ISA port/IRQ.
+        case isa
+        /// Memory DIMM slot.
+        case dimm
+        /// Explicitly left without an address.
+        case unassigned
+    }
+
+    /// Parses `<address>`; `defaultType` applies when `type` is missing (hostdev sources imply pci).
+    public init(xml element: XMLElement, defaultType: String? = nil) throws(PatchbayError) {
+        guard let type = element.attribute("type") ?? defaultType else {
+            throw PatchbayError(.xmlError, "No type specified for device address", domain: .domain)
+        }
+        switch type {
+        case "pci":
+            self = .pci(try PCIAddress(xml: element))
+        case "ccw":
+            func part(_ name: String, _ maximum: UInt64) throws(PatchbayError) -> UInt64? {
+                guard let text = element.attribute(name) else { return nil }
+                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= maximum else {
+                    throw PatchbayError(.xmlError, "Invalid \(name) value '\(text)' in ccw address", domain: .domain)
+                }
+                return value
+            }
+            let cssid = try part("cssid", 0xFE), ssid = try part("ssid", 3), devno = try part("devno", 0xFFFF)
+            guard let cssid, let ssid, let devno else {
+                throw PatchbayError(.xmlError, "Invalid partial specification for virtio ccw address", domain: .domain)
+            }
+            self = .ccw(cssid: UInt8(cssid), ssid: UInt8(ssid), devno: UInt16(devno))
+        default:
+            guard let other = OtherType(rawValue: type) else {
+                throw PatchbayError(.internalError, "unknown address type '\(type)'", domain: .domain)
+            }
+            let attributes = element.attributes.filter { $0.name != "type" }.map { Attribute(name: $0.name, value: $0.value) }
+            self = .other(type: other, attributes: attributes)
+        }
+    }
+
+    /// The PCI address, when this is one.
+    public var pci: PCIAddress? {
+        if case .pci(let address) = self { address } else { nil }
+    }
+
+    /// The `<address>` element; `includeType` is false inside a `<hostdev>` source, as libvirt prints it.
+    public func xml(includeType: Bool = true) -> XMLElement {
+        var element = XMLElement("address")
+        switch self {
+        case .pci(let address):
+            if includeType { element.set("type", "pci") }
+            for (name, value) in address.attributes { element.set(name, value) }
+        case .ccw(let cssid, let ssid, let devno):
+            if includeType { element.set("type", "ccw") }
+            element.set("cssid", "0x" + String(cssid, radix: 16))
+            element.set("ssid", "0x" + String(ssid, radix: 16))
+            element.set("devno", "0x" + PCIAddress.hex(UInt64(devno), width: 4))
+        case .other(let type, let attributes):
+            if includeType { element.set("type", type.rawValue) }
+            for attribute in attributes { element.set(attribute.name, attribute.value) }
+        }
+        return element
+    }
+}

@@ -1,0 +1,43 @@
+import NetCore
+import NetXML
+
+/// `<filterref filter=...>` with its `<parameter name= value=/>` list: the nwfilter applied to the NIC.
+public struct InterfaceFilterRef: Hashable, Sendable {
+    /// One filter parameter.
+    public struct Parameter: Hashable, Sendable {
+        /// Variable name.
+        public let name: String
+        /// Value.
+        public let value: String
+    }
+
+    /// Filter name.
+    public let filter: String
+    /// Parameters in document order.
+    public let parameters: [Parameter]
+
+    /// Parses `<filterref>`.
+    public init(xml element: XMLElement) throws(PatchbayError) {
+        guard let filter = element.attribute("filter") else {
+            throw PatchbayError(.internalError, "missing filter name", domain: .domain)
+        }
+        self.filter = filter
+        var parameters: [Parameter] = []
+        for parameter in element.elements("parameter") {
+            guard let name = parameter.attribute("name"), let value = parameter.attribute("value") else {
+                throw PatchbayError(.xmlError, "missing name or value for filter parameter", domain: .domain)
+            }
+            parameters.append(Parameter(name: name, value: value))
+        }
+        self.parameters = parameters
+    }
+
+    /// The `<filterref>` element.
+    public var xml: XMLElement {
+        var element = XMLElement("filterref", attributes: [("filter", filter)])
+        for parameter in parameters {
+            element.append(XMLElement("parameter", attributes: [("name", parameter.name), ("value", parameter.value)]))
+        }
+        return element
+    }
+}

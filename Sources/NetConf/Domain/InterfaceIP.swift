@@ -1,0 +1,177 @@
+import NetCore
+import NetXML
+
+/// An `<ip>` of an ethernet/user interface (guest side) or of an ethernet `<source>` (host side).
+public struct InterfaceIP: Hashable, Sendable {
+    /// The address.
+    public let address: IPAddress
+    /// Prefix length, when given.
+    public let prefix: UInt8?
+    /// Point-to-point peer address.
+    public let peer: IPAddress?
+
+    /// Parses `<ip address= family= prefix= peer=>`.
+    public init(xml element: XMLElement) throws(PatchbayError) {
+        guard let text = element.attribute("address") else {
+            throw PatchbayError(.xmlError, "Missing required address in <ip>", domain: .domain)
+        }
+        do { address = try IPAddress(text) } catch {
+            throw PatchbayError(.xmlError, "Invalid address '\(text)' in <ip>", domain: .domain)
+        }
+        if let family = element.attribute("family"), family != address.family.rawValue {
+            throw PatchbayError(.xmlError, "Invalid family '\(family)' for address '\(text)' in <ip>", domain: .domain)
+        }
+        if let prefixText = element.attribute("prefix") {
+            guard let value = XMLElement.parseUnsigned(prefixText, allowHex: false), value <= UInt64(address.family.bitWidth) else {
+                throw PatchbayError(.xmlError, "Invalid prefix value '\(prefixText)' in <ip>", domain: .domain)
+            }
+            prefix = value == 0 ? nil : UInt8(value)
+        } else {
+            prefix = nil
+        }
+        if let peerText = element.attribute("peer") {
+            do { peer = try IPAddress(peerText) } catch {
+                throw PatchbayError(.xmlError, "Invalid peer '\(peerText)' in <ip>", domain: .domain)
+            }
+        } else {
+            peer = nil
+        }
+    }
+
+    /// `<ip>` in libvirt's attribute order: address, family, prefix, peer.
+    public var xml: XMLElement {
+        var element = XMLElement("ip", attributes: [("address", address.description), ("family", address.family.rawValue)])
+        element.set("prefix", prefix.map { String($0) })
+        element.set("peer", peer?.description)
+        return element
+    }
+}
+
+/// A `<route>` of an ethernet/user interface.
+public struct InterfaceRoute: Hashable, Sendable {
+    /// Explicit family attribute, when given.
+    public let family: IPFamily?
+    /// Destination network.
+    public let address: IPAddress
+    /// IPv4 netmask form of the prefix.
+    public let netmask: IPAddress?
+    /// Prefix length.
+    public let prefix: UInt8?
+    /// Next hop.
+    public let gateway: IPAddress
+    /// Route metric.
+    public let metric: UInt32?
+
+    /// Parses `<route>`.
+    public init(xml element: XMLElement) throws(PatchbayError) {
+        func ip(_ name: String) throws(PatchbayError) -> IPAddress? {
+            guard let text = element.attribute(name) else { return nil }
+            do { return try IPAddress(text) } catch {
+                throw PatchbayError(.xmlError, "Invalid \(name) '\(text)' in route definition", domain: .domain)
+            }
+        }
+        if let text = element.attribute("family") {
+            guard let family = IPFamily(rawValue: text) else {
+                throw PatchbayError(.xmlError, "Invalid family '\(text)' in route definition", domain: .domain)
+            }
+            self.family = family
+        } else {
+            family = nil
+        }
+        guard let address = try ip("address") else {
+            throw PatchbayError(.xmlError, "Missing required address attribute in route definition", domain: .domain)
+        }
+        guard let gateway = try ip("gateway") else {
+            throw PatchbayError(.xmlError, "Missing required gateway attribute in route definition", domain: .domain)
+        }
+        self.address = address
+        self.gateway = gateway
+        netmask = try ip("netmask")
+        prefix = try element.unsigned("prefix", maximum: 128).map { UInt8($0) }
+        metric = try element.unsigned("metric").map { UInt32($0) }
+    }
+
+    /// `<route>` in libvirt's attribute order.
+    public var xml: XMLElement {
+        var element = XMLElement("route")
+        element.set("family", family?.rawValue)
+        element.set("address", address.description)
+        element.set("netmask", netmask?.description)
+        element.set("prefix", prefix.map { String($0) })
+        element.set("gateway", gateway.description)
+        element.set("metric", metric.map { String($0) })
+        return element
+    }
+}
+
+/// A passt `<portForward>` of a user interface.
+public struct PortForward: Hashable, Sendable {
+    /// Forwarded protocol.
+    public enum Proto: String, Sendable, CaseIterable {
+        /// TCP
+        case tcp
+        /// UDP
+        case udp
+    }
+
+    /// One `<range start= end= to= exclude=/>`.
+    public struct Range: Hashable, Sendable {
+        /// First host port.
+        public let start: UInt16
+        /// Last host port.
+        public let end: UInt16?
+        /// First guest port.
+        public let to: UInt16?
+        /// Whether the range is excluded from forwarding.
+        public let exclude: Bool?
+    }
+
+    /// Protocol.
+    public let proto: Proto
+    /// Host address to listen on.
+    public let address: IPAddress?
+    /// Host device to listen on.
+    public let dev: String?
+    /// Port ranges.
+    public let ranges: [Range]
+
+    /// Parses `<portForward>`.
+    public init(xml element: XMLElement) throws(PatchbayError) {
+        guard let proto = try element.enumeration("proto", Proto.self) else {
+            throw PatchbayError(.xmlError, "Missing required attribute 'proto' in element 'portForward'", domain: .domain)
+        }
+        self.proto = proto
+        if let text = element.attribute("address") {
+            do { address = try IPAddress(text) } catch {
+                throw PatchbayError(.xmlError, "Invalid address '\(text)' in <portForward>", domain: .domain)
+            }
+        } else {
+            address = nil
+        }
+        dev = element.attribute("dev")
+        var ranges: [Range] = []
+        for range in element.elements("range") {
+            guard let start = try range.unsigned("start", maximum: 65535) else {
+                throw PatchbayError(.xmlError, "Missing required attribute 'start' in element 'range'", domain: .domain)
+            }
+            ranges.append(Range(start: UInt16(start), end: try range.unsigned("end", maximum: 65535).map { UInt16($0) },
+                                to: try range.unsigned("to", maximum: 65535).map { UInt16($0) }, exclude: try range.yesNo("exclude")))
+        }
+        self.ranges = ranges
+    }
+
+    /// `<portForward>` as libvirt formats it.
+    public var xml: XMLElement {
+        var element = XMLElement("portForward", attributes: [("proto", proto.rawValue)])
+        element.set("address", address?.description)
+        element.set("dev", dev)
+        for range in ranges {
+            var child = XMLElement("range", attributes: [("start", String(range.start))])
+            child.set("end", range.end.map { String($0) })
+            child.set("to", range.to.map { String($0) })
+            child.set("exclude", yesNoText(range.exclude))
+            element.append(child)
+        }
+        return element
+    }
+}

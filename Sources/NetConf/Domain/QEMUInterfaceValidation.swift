@@ -1,0 +1,75 @@
+import NetCore
+
+/// The QEMU driver's checks on a NIC when a domain is defined, made once the default model is known.
+/// Checks that depend on the QEMU binary's capabilities are left to the guest driver.
+extension DomainInterface {
+    /// Interface types whose host side can be given an MTU.
+    private var supportsMTU: Bool {
+        switch type {
+        case .network, .bridge, .ethernet, .vhostuser: true
+        case .user: backend?.kind == .passt
+        default: false
+        }
+    }
+
+    /// Refuses what QEMU cannot do with this NIC.
+    public func validateForQEMU() throws(PatchbayError) {
+        let virtio = model?.isVirtio ?? false
+        if type == .vhostuser && !virtio { throw Self.vhostUserModelError }
+        // Transport options belong to virtio devices only.
+        if !virtio, let option = InterfaceDriver.virtioOptions.first(where: { driver?.virtioOptions[$0] != nil }) {
+            throw PatchbayError(.configUnsupported, "\(option) driver option is only supported for virtio devices", domain: .domain)
+        }
+        try validateGuestIPs()
+        try info.validateForQEMU()
+        if type == .vdpa, let model, !virtio {
+            throw PatchbayError(.configUnsupported, "invalid model for interface of type 'vdpa': '\(model)'", domain: .domain)
+        }
+        if virtio { try driver?.checkQueueSizes() }
+        if mtu != nil && !supportsMTU {
+            throw PatchbayError(.configUnsupported, "setting MTU on interface type \(type.rawValue) is not supported yet", domain: .domain)
+        }
+        switch teaming {
+        case .persistent where !virtio:
+            throw PatchbayError(.configUnsupported, "virtio-net teaming persistent interface must be <model type='virtio'/>, not '\(model?.name ?? "")'", domain: .domain)
+        case .transient where type != .hostdev && type != .network:
+            throw PatchbayError(.configUnsupported, "virtio-net teaming transient interface must be type='hostdev', not '\(type.rawValue)'", domain: .domain)
+        default:
+            break
+        }
+        if coalesceRxFrames != nil && type != .network && type != .bridge {
+            throw PatchbayError(.configUnsupported, "coalesce settings on interface type \(type.rawValue) are not supported", domain: .domain)
+        }
+    }
+
+    /// Guest-side addresses exist only for user-mode networking, one per family, with QEMU's prefix limits.
+    private func validateGuestIPs() throws(PatchbayError) {
+        guard type == .user else {
+            if !ips.isEmpty || !routes.isEmpty {
+                throw PatchbayError(.configUnsupported, "Invalid attempt to set network interface guest-side IP route and/or address info, not supported by QEMU", domain: .domain)
+            }
+            return
+        }
+        if !routes.isEmpty {
+            throw PatchbayError(.configUnsupported, "Invalid attempt to set network interface guest-side IP route, not supported by QEMU", domain: .domain)
+        }
+        var seen: Set<IPFamily> = []
+        for ip in ips {
+            if ip.peer != nil {
+                throw PatchbayError(.configUnsupported, "Invalid attempt to set peer IP for guest", domain: .domain)
+            }
+            guard seen.insert(ip.address.family).inserted else {
+                let name = ip.address.family == .ipv4 ? "IPv4" : "IPv6"
+                throw PatchbayError(.configUnsupported, "Only one \(name) address per interface is allowed", domain: .domain)
+            }
+            if let prefix = ip.prefix {
+                if ip.address.family == .ipv4 && !(4...27).contains(prefix) {
+                    throw PatchbayError(.xmlError, "invalid prefix, must be in range of 4-27", domain: .domain)
+                }
+                if ip.address.family == .ipv6 && prefix != 64 {
+                    throw PatchbayError(.configUnsupported, "unsupported IPv6 address prefix='\(prefix)' - must be 64", domain: .domain)
+                }
+            }
+        }
+    }
+}
