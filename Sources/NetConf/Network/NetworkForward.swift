@@ -137,7 +137,7 @@ public struct NetworkForward: Hashable, Sendable {
                 }
                 throw .unsupported("unknown address type '\(type)' in network \(network)")
             }
-            let pci = try PCIAddress.parse(address)
+            let pci = try PCIAddress.parseForwardPool(address)
             if devices.contains(pci) {
                 throw .xml("PCI device '\(pci)' can only be listed once in network \(network)")
             }
