@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "NetConf", dependencies: ["NetCore", "NetXML"]),
         .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI"]),
         .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI"]),
-        .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf"]),
+        .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet"]),
         .executableTarget(
             name: "patchbay",
             dependencies: [
