@@ -73,8 +73,8 @@ public struct DirectAttachment: Sendable {
     /// black-holes the guest), then the macvlan, then the pool device's MAC.
     public func detach(_ binding: Binding) throws(PatchbayError) {
         if try links.link(named: binding.tap) != nil {
-            let state = try trafficControl.installed(on: binding.tap)
-            try trafficControl.batch(TrafficControlPlan.removal(device: binding.tap.value, egress: state.root, ingress: state.ingress))
+            try links.deleteQdisc(of: binding.tap, at: .root)
+            try links.deleteQdisc(of: binding.tap, at: .ingress)
         }
         if try links.link(named: binding.macvlan) != nil {
             try links.deleteLink(binding.macvlan)

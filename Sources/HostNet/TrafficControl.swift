@@ -31,7 +31,9 @@ public struct TrafficControl: Sendable {
     /// (outbound) through an IFB (`outboundDevice` nil) or on `outboundDevice`'s egress (the
     /// direct-attachment macvlan). Anything Patchbay had installed before is replaced; on failure
     /// nothing of it is left behind.
-    public func apply(_ bandwidth: Bandwidth, on device: InterfaceName, outboundDevice: InterfaceName? = nil) throws(PatchbayError) {
+    /// The IFB joins device group `group` when given, so a network can be torn down in one request.
+    public func apply(_ bandwidth: Bandwidth, on device: InterfaceName, outboundDevice: InterfaceName? = nil,
+                      group: UInt32? = nil) throws(PatchbayError) {
         try remove(from: device, outboundDevice: outboundDevice)
         do {
             var lines: [String] = []
@@ -43,7 +45,7 @@ public struct TrafficControl: Sendable {
                     lines += TrafficControlPlan.egressShaping(device: outboundDevice.value, rate: outbound)
                 } else {
                     let ifb = try ifbName(for: device)
-                    try links.createLink(ifb, kind: .ifb)
+                    try links.createLink(ifb, kind: .ifb, group: group)
                     try links.setLink(ifb, up: true)
                     lines += TrafficControlPlan.egressShaping(device: ifb.value, rate: outbound)
                     lines += TrafficControlPlan.ingressRedirect(device: device.value, ifb: ifb.value)
@@ -58,23 +60,22 @@ public struct TrafficControl: Sendable {
 
     /// Removes the shaping Patchbay put on `device`: its root HTB, and either its ingress redirect
     /// and IFB, or (direct attachments) the HTB on `outboundDevice`, whose ingress redirect belongs
-    /// to the attachment and is left alone.
+    /// to the attachment and is left alone. Done over netlink: no process is spawned.
     public func remove(from device: InterfaceName, outboundDevice: InterfaceName? = nil) throws(PatchbayError) {
         let state = try installed(on: device)
-        var lines = TrafficControlPlan.removal(device: device.value, egress: state.root, ingress: state.ingress && outboundDevice == nil)
-        if let outboundDevice, try installed(on: outboundDevice).root {
-            lines += TrafficControlPlan.removal(device: outboundDevice.value, egress: true, ingress: false)
+        if state.root { try links.deleteQdisc(of: device, at: .root) }
+        if let outboundDevice {
+            if try installed(on: outboundDevice).root { try links.deleteQdisc(of: outboundDevice, at: .root) }
+            return
         }
-        try batch(lines)
-        guard outboundDevice == nil else { return }
+        if state.ingress { try links.deleteQdisc(of: device, at: .ingress) }
         let ifb = try ifbName(for: device)
         if try links.link(named: ifb) != nil { try links.deleteLink(ifb) }
     }
 
-    /// Which of Patchbay's qdiscs are on `device` now.
+    /// Which of Patchbay's qdiscs are on `device` now (an HTB root, an ingress qdisc).
     public func installed(on device: InterfaceName) throws(PatchbayError) -> (root: Bool, ingress: Bool) {
-        let shown = try HostCommand.run(Self.tc, ["qdisc", "show", "dev", device.value], namespace: namespace).output
-        return (shown.contains("qdisc htb 1: root"), shown.contains("qdisc ingress ffff:"))
+        (try links.qdiscKind(of: device, at: .root) == "htb", try links.qdiscKind(of: device, at: .ingress) == "ingress")
     }
 
     /// Runs tc lines in one process (`tc -batch -`); one tc per step would cost 1–3 ms each.

@@ -33,11 +33,6 @@ public enum TrafficControlPlan {
         ]
     }
 
-    /// Lines that remove what `egressShaping` and `ingressRedirect` installed.
-    public static func removal(device: String, egress: Bool, ingress: Bool) -> [String] {
-        (egress ? ["qdisc del dev \(device) root"] : []) + (ingress ? ["qdisc del dev \(device) ingress"] : [])
-    }
-
     /// `rate R ceil C burst B cburst B` for an HTB class, in bytes and bytes/s.
     public static func htbParameters(_ rate: BandwidthRate) -> String {
         let average = rate.average?.bytesPerSecond ?? rate.floor?.bytesPerSecond ?? 0

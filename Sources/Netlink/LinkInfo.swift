@@ -22,6 +22,8 @@ public struct LinkInfo: Sendable, Equatable {
     public var kind: String?
     /// Carrier state.
     public var carrier: Bool?
+    /// Device group (0 unless set).
+    public var group: UInt32
 
     /// True when administratively up.
     public var isUp: Bool { flags & UInt32(IFF_UP) != 0 }
@@ -38,6 +40,7 @@ public struct LinkInfo: Sendable, Equatable {
         masterIndex = attributes.first(UInt16(IFLA_MASTER))?.integer(Int32.self)
         lowerIndex = attributes.first(UInt16(IFLA_LINK))?.integer(Int32.self)
         carrier = attributes.first(UInt16(IFLA_CARRIER))?.integer(UInt8.self).map { $0 != 0 }
+        group = attributes.first(UInt16(IFLA_GROUP))?.integer(UInt32.self) ?? 0
         if let info = try attributes.first(UInt16(IFLA_LINKINFO))?.nestedAttributes() {
             kind = info.first(UInt16(IFLA_INFO_KIND))?.stringValue
         }

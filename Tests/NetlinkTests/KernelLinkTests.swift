@@ -167,3 +167,39 @@ struct KernelLinkTests {
         }
     }
 }
+
+@Suite("qdisc queries and device groups against the kernel", .serialized)
+struct KernelQdiscAndGroupTests {
+    @Test func qdiscKindAndDeletion() throws {
+        try TestNamespace.with { ns in
+            let rt = try Rtnetlink(namespace: ns.path)
+            let device = try InterfaceName("pbqd0")
+            try rt.createLink(device, kind: .veth(peer: InterfaceName("pbqd1")))
+            #expect(try rt.qdiscKind(of: device, at: .ingress) == nil)
+            try ns.exec(["tc", "qdisc", "add", "dev", "pbqd0", "root", "handle", "1:", "htb"])
+            try ns.exec(["tc", "qdisc", "add", "dev", "pbqd0", "handle", "ffff:", "ingress"])
+            #expect(try rt.qdiscKind(of: device, at: .root) == "htb")
+            #expect(try rt.qdiscKind(of: device, at: .ingress) == "ingress")
+            try rt.deleteQdisc(of: device, at: .root)
+            try rt.deleteQdisc(of: device, at: .ingress)
+            try rt.deleteQdisc(of: device, at: .ingress)
+            #expect(try rt.qdiscKind(of: device, at: .root) != "htb")
+            #expect(try rt.qdiscKind(of: device, at: .ingress) == nil)
+        }
+    }
+
+    @Test func groupDeletionRemovesOnlyTheGroup() throws {
+        try TestNamespace.with { ns in
+            let rt = try Rtnetlink(namespace: ns.path)
+            for index in 0..<5 {
+                try rt.createLink(InterfaceName("pbg\(index)"), kind: .veth(peer: InterfaceName("pbgp\(index)")), group: 77)
+            }
+            try rt.createLink(InterfaceName("pbkeep0"), kind: .bridge(BridgeOptions()))
+            #expect(try rt.link(named: InterfaceName("pbg3"))?.group == 77)
+            try rt.deleteGroup(77)
+            #expect(try rt.links().map(\.name).sorted() == ["lo", "pbkeep0"])
+            try rt.deleteGroup(77)
+            #expect(throws: PatchbayError.self) { try rt.deleteGroup(0) }
+        }
+    }
+}

@@ -36,16 +36,25 @@ func hostPlumbing(count: Int, teardownCount: Int) throws {
     let bandwidth = try Bandwidth(inbound: BandwidthRate(average: KibibytesPerSecond(8192), peak: KibibytesPerSecond(16384),
                                                          burst: Kibibytes(1024)))
 
-    // Patchbay: TUNSETIFF, one RTM_NEWLINK for master+up, one tc -batch for the QoS.
-    var oursLinks: [Double] = [], oursQoS: [Double] = []
-    for index in 0..<count {
-        let tapName = "pbt\(index)"
-        oursLinks.append(try timed {
-            let tap = try TapDevice.create(tapName, options: .init(persistent: true), namespace: namespace)
-            try links.setLink(tap.name, up: true, masterIndex: bridgeIndex)
-        })
-        oursQoS.append(try timed { try tc.apply(bandwidth, on: InterfaceName(tapName)) })
-    }
+    // Patchbay: TUNSETIFF, one RTM_NEWLINK for master+up, one tc -batch for the QoS. It runs on a
+    // thread inside the namespace, as the daemon runs inside its own.
+    let samples = try NetworkNamespace.run(in: namespace) { () throws(PatchbayError) -> [(Double, Double)] in
+        let local = try Rtnetlink()
+        let localTC = try TrafficControl()
+        var samples: [(Double, Double)] = []
+        for index in 0..<count {
+            let tapName = "pbt\(index)"
+            var start = DispatchTime.now().uptimeNanoseconds
+            let tap = try TapDevice.create(tapName, options: .init(persistent: true))
+            try local.setLink(tap.name, up: true, masterIndex: bridgeIndex)
+            let links = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            start = DispatchTime.now().uptimeNanoseconds
+            try localTC.apply(bandwidth, on: tap.name)
+            samples.append((links, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        }
+        return samples
+    }.get()
+    let oursLinks = samples.map(\.0), oursQoS = samples.map(\.1)
     // One `ip`/`tc` process per step, as a script would do it.
     let ip = { (arguments: [String]) throws in try HostCommand.run("/usr/sbin/ip", ["-n", name] + arguments) }
     let tcProcess = { (arguments: [String]) throws in try HostCommand.run("/usr/sbin/tc", ["-n", name] + arguments) }
@@ -67,7 +76,8 @@ func hostPlumbing(count: Int, teardownCount: Int) throws {
     print("step                          patchbay   ip/tc processes   ratio (processes/patchbay)")
     for (label, ours, theirs) in [("tap + attach + up (links)", oursLinks, processLinks), ("QoS (HTB inbound)", oursQoS, processQoS),
                                   ("whole NIC", zip(oursLinks, oursQoS).map(+), zip(processLinks, processQoS).map(+))] {
-        print(String(format: "%-28@ %9.3f %17.3f %24.1fx", label as NSString, median(ours), median(theirs), median(theirs) / max(median(ours), 1e-9)))
+        let padded = label.padding(toLength: 28, withPad: " ", startingAt: 0)
+        print(padded + String(format: " %9.3f %17.3f %24.1fx", median(ours), median(theirs), median(theirs) / max(median(ours), 1e-9)))
     }
     for index in 0..<count {
         for tapName in ["pbt\(index)", "ipt\(index)"] {
@@ -76,30 +86,37 @@ func hostPlumbing(count: Int, teardownCount: Int) throws {
         }
     }
 
-    // Teardown of many NICs, each with inbound and outbound QoS (an IFB per NIC).
+    // Teardown of many NICs, each with inbound and outbound QoS (an IFB per NIC): one by one for
+    // a sample, then the rest as one network would be, by device group.
     let both = try Bandwidth(inbound: BandwidthRate(average: KibibytesPerSecond(8192)), outbound: BandwidthRate(average: KibibytesPerSecond(4096)))
+    let group: UInt32 = 4242
     let setup = try timed {
         for index in 0..<teardownCount {
             let tap = try TapDevice.create("pbn\(index)", options: .init(persistent: true), namespace: namespace)
-            try links.setLink(tap.name, up: true, masterIndex: bridgeIndex)
-            try tc.apply(both, on: tap.name)
+            try links.setLink(tap.name, up: true, masterIndex: bridgeIndex, group: group)
+            try tc.apply(both, on: tap.name, group: group)
         }
     }
     let before = try links.links().count
-    let teardown = try timed {
-        for index in 0..<teardownCount {
+    let single = min(100, teardownCount)
+    let oneByOne = try timed {
+        for index in 0..<single {
             let tap = try InterfaceName("pbn\(index)")
             try tc.remove(from: tap)
             try links.deleteLink(tap)
         }
     }
+    let grouped = try timed { try links.deleteGroup(group) }
     let leftLinks = try links.links().map(\.name).filter { $0 != "lo" && $0 != bridge.value }
     let qdiscs = try HostCommand.run("/usr/sbin/tc", ["-n", name, "qdisc", "show"]).output
         .split(separator: "\n").filter { $0.contains("htb") || $0.contains("ingress") || $0.contains("pfifo ") }
     let tables = try Firewall(namespace: namespace).tables()
     print("")
-    print(String(format: "Teardown of %d NICs with inbound+outbound QoS: setup %.2f s, teardown %.2f s (%.2f ms/NIC); %d links before",
-                 teardownCount, setup, teardown, teardown * 1000 / Double(teardownCount), before))
+    print(String(format: "%d NICs with inbound+outbound QoS (%d links incl. IFBs): setup %.2f s (%.2f ms/NIC)",
+                 teardownCount, before, setup, setup * 1000 / Double(teardownCount)))
+    print(String(format: "teardown one by one (%d NICs): %.2f ms/NIC; the other %d by device group: %.3f s (%.3f ms/NIC)",
+                 single, oneByOne * 1000 / Double(single), teardownCount - single, grouped,
+                 grouped * 1000 / Double(max(teardownCount - single, 1))))
     print("leaked after teardown: \(leftLinks.count) devices, \(qdiscs.count) qdiscs, \(tables.count) nft tables")
     if !leftLinks.isEmpty || !qdiscs.isEmpty || !tables.isEmpty { throw PatchbayError.internalError("teardown leaked kernel objects") }
 }

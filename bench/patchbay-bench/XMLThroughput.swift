@@ -65,7 +65,7 @@ for (kind, documents, body) in [
     let ours = measure(documents, body)
     let baseline = measure(documents, libxml2RoundTrip)
     let ratio = baseline.rate > 0 ? ours.rate / baseline.rate : 0
-    print(String(format: "%-8@ %6d %17.0f %27.0f %26.2f   (%d/%d parsed)", kind as NSString, documents.count, ours.rate,
+    print(kind.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: " %6d %17.0f %27.0f %26.2f   (%d/%d parsed)", documents.count, ours.rate,
                  baseline.rate, ratio, ours.ok, documents.count))
 }
 }

@@ -70,7 +70,7 @@ public struct NetworkDefinition: Hashable, Sendable {
             throw .xml("expecting root element of 'network', not '\(root.name)'")
         }
         guard let name = root.first("name").map(\.deepText), !name.isEmpty else {
-            throw PatchbayError(.noName, "")
+            throw PatchbayError(.noName, "the <network> element needs a <name>")
         }
         if name.contains("/") {
             throw PatchbayError(.xmlDetail, "invalid char in name: 0x2f")

@@ -15,6 +15,11 @@ extension NetworkDefinition {
         let match = pool.firstIndex { $0.interfaceName == dev }
         switch context.command {
         case .addFirst, .addLast:
+            // A pool is either network devices or PCI functions; a mix has no meaning (and would not
+            // survive a save and reload), so refuse it instead of storing it.
+            if pool.contains(where: { $0.interfaceName == nil }) {
+                throw PatchbayError(.operationUnsupported, "network '\(name)' has a pool of PCI devices; an <interface dev='\(dev)'> cannot be added to it")
+            }
             if match != nil {
                 throw PatchbayError(.operationInvalid, "there is an existing interface entry in network '\(name)' that matches \"<interface dev='\(dev)'>\"")
             }
