@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI"]),
         .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI"]),
         .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet"]),
-        .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf"]),
+        .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet"]),
         .executableTarget(
             name: "patchbay",
             dependencies: [

@@ -16,6 +16,7 @@ public struct ConformanceRunner: Sendable {
     public static let handlers: [String: @Sendable (ConformanceRunner, [String]) -> [CaseResult]] = [
         "networkxml2xml": { $0.networkXML2XML($1) },
         "networkxml2xmlupdate": { $0.networkXML2XMLUpdate($1) },
+        "networkxml2conf": { $0.networkXML2Conf($1) },
         "virnetworkportxml2xml": { $0.networkPortXML2XML($1) },
         "qemu-domain": { $0.qemuDomain($1) },
     ]

@@ -1,4 +1,5 @@
 import Glibc
+import HostNet
 import NetConf
 import NetCore
 import NetXML
@@ -19,7 +20,7 @@ public struct DriverStore: Sendable {
         self.configDirectory = configDirectory
         self.stateDirectory = stateDirectory
         for directory in ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks", "\(stateDirectory)/ports"] {
-            try AtomicFile.makeDirectories(directory)
+            try AtomicFile.makeDirectory(directory, mode: 0o700)
         }
     }
 
@@ -43,7 +44,7 @@ public struct DriverStore: Sendable {
         for file in AtomicFile.list("\(configDirectory)/networks", suffix: ".xml") {
             let path = "\(configDirectory)/networks/\(file)"
             do throws(PatchbayError) {
-                guard let text = try AtomicFile.read(path) else { continue }
+                guard let text = AtomicFile.readText(path) else { continue }
                 networks.append(try NetworkDefinition.parse(xml: text))
             } catch {
                 problems.append("\(path): \(error.message)")
@@ -83,7 +84,7 @@ public struct DriverStore: Sendable {
         for file in AtomicFile.list("\(stateDirectory)/networks", suffix: ".xml") {
             let path = "\(stateDirectory)/networks/\(file)"
             do throws(PatchbayError) {
-                guard let text = try AtomicFile.read(path) else { continue }
+                guard let text = AtomicFile.readText(path) else { continue }
                 let root = try XMLParser.parse(text)
                 guard let network = root.element("network") else { throw .internalError("no <network> in status file") }
                 found.append((try NetworkDefinition.parse(element: network), NetworkRuntime(xml: root.element("runtime") ?? XMLElement("runtime"))))
@@ -111,7 +112,7 @@ public struct DriverStore: Sendable {
         let directory = "\(stateDirectory)/ports/\(network)"
         for file in AtomicFile.list(directory, suffix: ".xml") {
             do throws(PatchbayError) {
-                guard let text = try AtomicFile.read("\(directory)/\(file)") else { continue }
+                guard let text = AtomicFile.readText("\(directory)/\(file)") else { continue }
                 ports.append(try NetworkPortDefinition.parse(xml: text))
             } catch {
                 problems.append("\(directory)/\(file): \(error.message)")

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("libvirt 9.0 conformance corpus")
 struct LibvirtCorpusTests {
-    @Test(arguments: ["networkxml2xml", "networkxml2xmlupdate", "virnetworkportxml2xml", "qemu-domain"])
+    @Test(arguments: ["networkxml2xml", "networkxml2xmlupdate", "networkxml2conf", "virnetworkportxml2xml", "qemu-domain"])
     func everyCasePasses(corpus: String) throws {
         var results: [CaseResult] = []
         try ConformanceRunner(root: CorpusLocation.root).run(corpora: [corpus]) { results.append($0) }

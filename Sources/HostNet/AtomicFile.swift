@@ -1,0 +1,105 @@
+import Glibc
+import NetCore
+
+/// Whole-file writes that a crash or a concurrent reader never sees half done (DESIGN.md, "State
+/// and recovery"): a temporary file in the same directory, fsync, rename over the target, fsync
+/// of the directory so the rename itself is durable.
+public enum AtomicFile {
+    /// Replaces `path` with `contents`, readable per `mode`.
+    public static func write(_ contents: String, to path: String, mode: mode_t = 0o644) throws(PatchbayError) {
+        let directory = parentDirectory(of: path)
+        var template = Array("\(path).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        // Keeps the descriptor out of children spawned meanwhile (mkostemp is not exported here).
+        if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        guard fd >= 0 else { throw .system("cannot create a temporary file next to '\(path)'", errno: errno) }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var succeeded = false
+        defer {
+            if !succeeded { unlink(temporary) }
+        }
+        do {
+            defer { close(fd) }
+            let bytes = Array(contents.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw PatchbayError.system("cannot write '\(path)'", errno: errno)
+                }
+                offset += written
+            }
+            // mkostemp creates 0600; the final mode is set explicitly, independent of the umask.
+            guard fchmod(fd, mode) == 0 else { throw PatchbayError.system("cannot set the mode of '\(path)'", errno: errno) }
+            guard fsync(fd) == 0 else { throw PatchbayError.system("cannot flush '\(path)'", errno: errno) }
+        }
+        guard rename(temporary, path) == 0 else { throw .system("cannot replace '\(path)'", errno: errno) }
+        succeeded = true
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    /// Reads a whole file; nil when it does not exist or cannot be read.
+    public static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return HostCommand.readAll(fd)
+    }
+
+    /// Creates `path` and its missing parents (like `mkdir -p`).
+    public static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(PatchbayError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, mode) != 0 && errno != EEXIST {
+                throw .system("cannot create directory '\(current)'", errno: errno)
+            }
+        }
+    }
+
+    /// Removes `path` durably (the directory is synced); a missing file is not an error.
+    public static func remove(_ path: String) throws(PatchbayError) {
+        if unlink(path) != 0 {
+            if errno == ENOENT { return }
+            throw .system("cannot remove '\(path)'", errno: errno)
+        }
+        let directoryFD = open(parentDirectory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    /// Reads a whole file as UTF-8 text; nil when it does not exist or cannot be read.
+    public static func readText(_ path: String) -> String? {
+        read(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Names in `directory` ending in `suffix`, sorted, hidden and temporary files excluded
+    /// (none when the directory does not exist).
+    public static func list(_ directory: String, suffix: String = "") -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasPrefix(".") || name.contains(".tmp-") || !name.hasSuffix(suffix) { continue }
+            names.append(name)
+        }
+        return names.sorted()
+    }
+
+    static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
