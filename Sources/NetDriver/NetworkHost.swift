@@ -1,0 +1,92 @@
+import NetConf
+import NetCore
+
+/// One difference between what the state files say and what the kernel has.
+public struct Drift: Sendable, Equatable, CustomStringConvertible {
+    /// What kind of object is affected.
+    public enum Kind: String, Sendable {
+        /// The network's bridge is missing.
+        case missingBridge = "missing bridge"
+        /// The network's nftables table is missing.
+        case missingFirewall = "missing firewall table"
+        /// The network's dnsmasq is not running.
+        case deadDnsmasq = "dead dnsmasq"
+        /// The network's bandwidth qdisc is missing from its bridge.
+        case missingQdisc = "missing qdisc"
+        /// A device in a network's device group that no port or network owns.
+        case strayDevice = "stray device"
+        /// A Patchbay nftables table that no active network owns.
+        case strayFirewall = "stray firewall table"
+        /// A pool device named by the network is absent from the host.
+        case missingPoolDevice = "missing pool device"
+    }
+
+    /// The kind.
+    public var kind: Kind
+    /// The network concerned.
+    public var network: String
+    /// The object (device name, table name, pid).
+    public var object: String
+    /// True when Patchbay put it right.
+    public var repaired: Bool
+
+    /// Creates a drift item.
+    public init(kind: Kind, network: String, object: String, repaired: Bool = false) {
+        self.kind = kind
+        self.network = network
+        self.object = object
+        self.repaired = repaired
+    }
+
+    /// `network 'N': missing bridge virbr3 (repaired)`.
+    public var description: String {
+        "network '\(network)': \(kind.rawValue) \(object)\(repaired ? " (repaired)" : "")"
+    }
+}
+
+/// A port's share of the network's bridge (its floor), which the host puts in place.
+public struct PortFloor: Sendable, Equatable {
+    /// Class number on the bridge.
+    public var classID: UInt32
+    /// Guaranteed inbound rate.
+    public var floor: KibibytesPerSecond
+    /// The port's MAC, which selects its traffic.
+    public var mac: MACAddress
+
+    /// Creates a floor.
+    public init(classID: UInt32, floor: KibibytesPerSecond, mac: MACAddress) {
+        self.classID = classID
+        self.floor = floor
+        self.mac = mac
+    }
+}
+
+/// What the network driver needs from the host. The real one (`LinuxNetworkHost`) makes bridges,
+/// nftables tables, dnsmasq processes and qdiscs; tests of the driver's logic use a fake.
+///
+/// Every operation either completes or undoes its own partial work before throwing.
+public protocol NetworkHost: AnyObject, Sendable {
+    /// Brings a network up on the host: for its forward mode, its bridge, addresses, routes,
+    /// firewall, dnsmasq and bandwidth (with the given port floors). `stateDirectory` is where
+    /// per-network files (dnsmasq configuration, leases) go.
+    func start(_ network: NetworkDefinition, floors: [PortFloor], stateDirectory: String) throws(PatchbayError) -> NetworkRuntime
+
+    /// Removes everything `start` created (and nothing else).
+    func stop(_ network: NetworkDefinition, runtime: NetworkRuntime, stateDirectory: String) throws(PatchbayError)
+
+    /// Applies a live change of the definition (dnsmasq hosts reload, firewall, portgroups need nothing).
+    func update(_ network: NetworkDefinition, runtime: NetworkRuntime, stateDirectory: String) throws(PatchbayError) -> NetworkRuntime
+
+    /// Gives a port its floor on the network's bridge; `flooredTotal` is the sum of the other floors.
+    func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError)
+
+    /// Takes a port's floor away again; `flooredTotal` is the sum of the floors that remain.
+    func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError)
+
+    /// Compares an active network's runtime with the kernel, repairing what is safe to repair.
+    func reconcile(_ network: NetworkDefinition, runtime: inout NetworkRuntime, floors: [PortFloor],
+                   stateDirectory: String) -> [Drift]
+
+    /// Bridge names that exist on the host now (so automatic names avoid them).
+    func existingBridgeNames() -> Set<String>
+}
