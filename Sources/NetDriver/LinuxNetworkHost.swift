@@ -47,6 +47,7 @@ public final class LinuxNetworkHost: NetworkHost {
     /// Brings `network` up as its forward mode asks; undoes its own steps when one fails.
     public func start(_ network: NetworkDefinition, floors: [PortFloor], stateDirectory: String) throws(PatchbayError) -> NetworkRuntime {
         try NetworkStartChecks.checkKernelSupport(network, features: features)
+        try NetworkStartChecks.checkShaping(network)
         switch network.forwardMode {
         case nil, .nat, .route, .open:
             return try startWithOwnBridge(network, floors: floors, stateDirectory: stateDirectory)
