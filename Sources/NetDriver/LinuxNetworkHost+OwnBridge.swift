@@ -31,11 +31,12 @@ extension LinuxNetworkHost {
                 try Sysctl.enableForwarding(ipv6: network.ips.contains { $0.address.family == .ipv6 }, namespace: namespace)
             }
             if let dnsmasq {
-                runtime.dnsmasqPID = try dnsmasq.start(network)
+                // Registered first: a dnsmasq that refuses to start has already got its files.
                 undo.push {
                     try? dnsmasq.stop()
                     try? dnsmasq.removeFiles()
                 }
+                runtime.dnsmasqPID = try dnsmasq.start(network)
             }
             try applyShaping(of: network, bridge: bridge, floors: floors, group: group)
         } catch {
