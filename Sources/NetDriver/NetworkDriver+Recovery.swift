@@ -1,0 +1,43 @@
+import NetConf
+import NetCore
+
+extension NetworkDriver {
+    /// Rebuilds the driver's state from its directories (DESIGN.md "State and recovery"):
+    /// persistent definitions and autostart marks from config; active networks and their ports
+    /// from state; usage counts recounted from the port files; then the kernel is compared with
+    /// what the files say (drift report), and autostart networks that are not running start.
+    /// A restart never disturbs running networks: nothing is torn down and rebuilt.
+    func recover() throws(PatchbayError) {
+        let (configs, configProblems) = store.loadConfigs()
+        loadProblems = configProblems
+        let autostart = store.autostartNames()
+        for network in configs {
+            var object = NetworkObject()
+            object.config = network
+            object.autostart = autostart.contains(network.name)
+            networks[network.name] = object
+        }
+        let (statuses, statusProblems) = store.loadStatuses()
+        loadProblems += statusProblems
+        for (live, runtime) in statuses {
+            var object = networks[live.name] ?? NetworkObject()
+            object.live = live
+            object.runtime = runtime
+            let (ports, portProblems) = store.loadPorts(network: live.uuid)
+            loadProblems += portProblems
+            object.ports = Dictionary(ports.map { ($0.uuid, $0) }, uniquingKeysWith: { first, _ in first })
+            object.recount()
+            networks[live.name] = object
+        }
+        drift = reconcileAll()
+        for name in networks.keys.sorted() {
+            guard var object = networks[name], object.autostart, !object.isActive, let config = object.config else { continue }
+            do {
+                try startLocked(&object, definition: config)
+                networks[name] = object
+            } catch {
+                loadProblems.append("autostart of network '\(name)' failed: \(error.message)")
+            }
+        }
+    }
+}
