@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI"]),
         .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf"]),
+        .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .executableTarget(
             name: "patchbay",
             dependencies: [
@@ -43,5 +44,6 @@ let package = Package(
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"]),
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "Netlink", "NetConf", "NetCore", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
+        .testTarget(name: "RemoteProtocolTests", dependencies: ["RemoteProtocol", "NetCore"]),
     ]
 )
