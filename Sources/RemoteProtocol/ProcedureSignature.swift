@@ -18,7 +18,8 @@ public struct ProcedureSignature: Sendable {
 
 extension RemoteProcedure {
     /// The payload types, or nil for procedures whose structs Patchbay does not model yet
-    /// (SASL, most interface and nodedev calls); the daemon answers those with NO_SUPPORT.
+    /// (SASL, node device capability lists, detach-with-flags and the mdev define/undefine/create/
+    /// autostart calls); the daemon answers those with NO_SUPPORT, as virtnodedevd does here.
     public var signature: ProcedureSignature? {
         typealias S = ProcedureSignature
         let void = XDRVoid.self
@@ -71,6 +72,20 @@ extension RemoteProcedure {
         case .interfaceLookupByName: return S(StringMessage.self, InterfaceReference.self)
         case .interfaceLookupByMACString: return S(StringMessage.self, InterfaceReference.self)
         case .interfaceIsActive: return S(InterfaceReference.self, IntRet.self)
+        case .connectListAllInterfaces: return S(ListAllArgs.self, ConnectListAllInterfacesRet.self)
+        case .interfaceGetXMLDesc: return S(InterfaceFlagsArgs.self, StringMessage.self)
+        case .interfaceDefineXML: return S(XMLFlagsArgs.self, InterfaceReference.self)
+        case .interfaceUndefine: return S(InterfaceReference.self, void)
+        case .interfaceCreate, .interfaceDestroy: return S(InterfaceFlagsArgs.self, void)
+        case .connectListAllNodeDevices: return S(ListAllArgs.self, ConnectListAllNodeDevicesRet.self)
+        case .nodeNumOfDevices: return S(NodeNumOfDevicesArgs.self, IntRet.self)
+        case .nodeListDevices: return S(NodeListDevicesArgs.self, ConnectListNetworksRet.self)
+        case .nodeDeviceGetXMLDesc: return S(NameFlagsArgs.self, StringMessage.self)
+        case .nodeDeviceNumOfCaps, .nodeDeviceIsActive, .nodeDeviceIsPersistent:
+            return S(StringMessage.self, IntRet.self)
+        case .nodeDeviceDettach, .nodeDeviceReAttach, .nodeDeviceReset, .nodeDeviceDestroy:
+            return S(StringMessage.self, void)
+        case .nodeDeviceCreateXML: return S(XMLFlagsArgs.self, NodeDeviceReference.self)
         case .nodeDeviceLookupByName: return S(StringMessage.self, NodeDeviceReference.self)
         case .nodeDeviceGetParent: return S(StringMessage.self, RemoteString.self)
         case .connectNodeDeviceEventRegisterAny:
