@@ -65,7 +65,7 @@ struct RobustnessTests {
     func fuzzPayloads() {
         var random = SplitMix64(seed: 0x5042_4159)
         var decoded = 0
-        for round in 0..<4000 {
+        for round in 0..<20_000 {
             let count = Int(random.next() % 96)
             var data = (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             // Bias some inputs towards small words so optional/array/union paths get exercised.
@@ -91,7 +91,7 @@ struct RobustnessTests {
     func fuzzFrames() {
         var random = SplitMix64(seed: 42)
         let captured = Captures.all.map(\.frame)
-        for _ in 0..<3000 {
+        for _ in 0..<10_000 {
             var data = captured[Int(random.next() % UInt64(captured.count))]
             // Flip a few bytes of a real frame, or replace it with noise.
             if random.next() % 4 == 0 {
