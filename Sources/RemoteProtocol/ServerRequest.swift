@@ -74,13 +74,6 @@ public struct ServerRejection: Error, Sendable, Equatable {
 }
 
 extension RemoteProcedure {
-    /// The refusal for this procedure on a read-only connection (the `-ro` sockets, or
-    /// CONNECT_OPEN with VIR_CONNECT_RO), nil when it is allowed.
-    public func refusal(readOnly: Bool) -> PatchbayError? {
-        guard readOnly, isMutating else { return nil }
-        return PatchbayError(.operationDenied, "read only access prevents \(libvirtName)", domain: .none)
-    }
-
     /// Decodes this procedure's CALL arguments; a malformed payload becomes the RPC error the
     /// client is sent, so the dispatcher only ever handles `PatchbayError`.
     public func decodeArguments<Args: XDRDecodable>(_ type: Args.Type, from payload: [UInt8]) throws(PatchbayError) -> Args {

@@ -87,3 +87,33 @@ struct ServerRequestTests {
         #expect(RemoteProcedure.allCases.filter { $0.libvirtName == name }.count == 1)
     }
 }
+
+/// NO_SUPPORT answers, checked against libvirtd's captured bytes.
+@Suite("unsupported procedures")
+struct UnsupportedProcedureTests {
+    @Test("NO_SUPPORT replies match libvirtd byte for byte", arguments: UnsupportedErrorCaptures.all)
+    func unsupported(_ number: Int32, _ capturedPrefix: String) throws {
+        let procedure = try RemoteProcedure(number: number)
+        let call = PacketHeader(program: .remote, procedure: number, type: .call, serial: 5)
+        let reply = Packet.errorReply(to: call, error: procedure.unsupportedError)
+        #expect(hex(reply.payload).hasPrefix(capturedPrefix))
+    }
+
+    @Test("API names follow libvirt's public functions", arguments: [
+        (RemoteProcedure.networkCreate, "virNetworkCreate"),
+        (.networkGetXMLDesc, "virNetworkGetXMLDesc"),
+        (.networkPortCreateXML, "virNetworkPortCreateXML"),
+        (.connectListAllNetworks, "virConnectListAllNetworks"),
+        (.nodeDeviceDettach, "virNodeDeviceDettach"),
+    ])
+    func apiNames(_ procedure: RemoteProcedure, _ expected: String) {
+        #expect(procedure.apiName == expected)
+    }
+
+    @Test("a read-only refusal names the API in its domain")
+    func readOnlyMessage() {
+        let refusal = RemoteProcedure.networkCreate.refusal(readOnly: true)
+        #expect(refusal?.message == "operation forbidden: read only access prevents virNetworkCreate")
+        #expect(refusal?.domain == .network)
+    }
+}
