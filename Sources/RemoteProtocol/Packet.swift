@@ -53,9 +53,12 @@ public struct Packet: Hashable, Sendable {
     public init(frame: [UInt8]) throws(ProtocolError) {
         var decoder = FrameDecoder()
         decoder.feed(frame)
-        guard let packet = try decoder.nextPacket(), decoder.bufferedByteCount == 0 else {
-            throw .xdr(.truncated(needed: decoder.bufferedByteCount + 1, available: frame.count))
+        guard let packet = try decoder.nextPacket() else {
+            // Until the length word is complete, the length word itself is what is missing.
+            let needed = decoder.bytesNeededForCurrentFrame.map { $0 + frame.count } ?? FrameLimits.lengthWordSize
+            throw .xdr(.truncated(needed: needed, available: frame.count))
         }
+        guard decoder.bufferedByteCount == 0 else { throw .xdr(.trailingBytes(count: decoder.bufferedByteCount)) }
         self = packet
     }
 

@@ -103,3 +103,17 @@ struct FramingTests {
         #expect(throws: ProtocolError.self) { _ = try packet.encoded() }
     }
 }
+
+/// Parsing a single complete frame.
+@Suite("single frames")
+struct SingleFrameTests {
+    @Test("a frame cut short or with extra bytes is refused with the byte counts")
+    func incompleteOrLong() throws {
+        let frame = try Packet.keepalive(.ping).encoded()
+        #expect(throws: ProtocolError.xdr(.truncated(needed: 28, available: 27))) {
+            _ = try Packet(frame: Array(frame.dropLast()))
+        }
+        #expect(throws: ProtocolError.xdr(.truncated(needed: 4, available: 2))) { _ = try Packet(frame: [0, 0]) }
+        #expect(throws: ProtocolError.xdr(.trailingBytes(count: 1))) { _ = try Packet(frame: frame + [0]) }
+    }
+}
