@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI"]),
         .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI"]),
         .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet"]),
+        .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet"]),
         .executableTarget(
             name: "patchbay",
@@ -45,5 +46,6 @@ let package = Package(
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "Netlink", "NetConf", "NetCore", "TestSupport"]),
         .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
+        .testTarget(name: "RemoteProtocolTests", dependencies: ["RemoteProtocol", "NetCore"]),
     ]
 )
