@@ -32,6 +32,26 @@ public struct DriverStore: Sendable {
         for directory in ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks", "\(stateDirectory)/ports"] {
             try AtomicFile.makeDirectory(directory, mode: 0o700)
         }
+        removeInterruptedWrites()
+    }
+
+    /// Deletes temporary files left by writes that a crash interrupted (the target file still
+    /// holds its previous content, so nothing is lost).
+    private func removeInterruptedWrites() {
+        var directories = ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks"]
+        directories += AtomicFile.list("\(stateDirectory)/ports").map { "\(stateDirectory)/ports/\($0)" }
+        for directory in directories {
+            guard let handle = opendir(directory) else { continue }
+            var stale: [String] = []
+            while let entry = readdir(handle) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name.contains(".tmp-") { stale.append(name) }
+            }
+            closedir(handle)
+            for name in stale { unlink("\(directory)/\(name)") }
+        }
     }
 
     // MARK: config

@@ -37,6 +37,17 @@ public final class NetworkDriver: @unchecked Sendable {
         return object
     }
 
+    /// Runs `body` on the stored object for `name` in place. The object is taken out of the table
+    /// while `body` runs so its port table is uniquely referenced and never copied (a copy per
+    /// operation would make port operations quadratic in the number of ports).
+    func withObject<T>(named name: String, _ body: (inout NetworkObject) throws(PatchbayError) -> T) throws(PatchbayError) -> T {
+        guard var object = networks.removeValue(forKey: name) else {
+            throw PatchbayError(.noNetwork, "no network with matching name '\(name)'")
+        }
+        defer { networks[name] = object }
+        return try body(&object)
+    }
+
     /// The name of the network with `uuid`, or libvirt's "no network with matching uuid" error.
     func name(for uuid: LibvirtUUID) throws(PatchbayError) -> String {
         guard let match = networks.values.first(where: { $0.uuid == uuid }) else {

@@ -37,6 +37,17 @@ struct NetworkObject: Sendable {
     /// Sum of the floors granted, in KiB/s.
     var flooredTotal: UInt64 { floors.reduce(0) { $0 + $1.floor.value } }
 
+    /// Counts a port in (`delta` 1) or out (`delta` -1) of the live connection counts.
+    mutating func account(_ port: NetworkPortDefinition, delta: Int) {
+        guard var network = live else { return }
+        network.connections += delta
+        if var forward = network.forward, let index = forward.pool.firstIndex(where: { Self.uses(port, $0) }) {
+            forward.pool[index].connections += delta
+            network.forward = forward
+        }
+        live = network
+    }
+
     /// Recounts the live connection counts (network and pool devices) from the ports.
     mutating func recount() {
         guard var network = live else { return }
