@@ -22,17 +22,15 @@ extension NetworkDriver {
         var port = try NetworkPortDefinition.parse(xml: xml)
         try NetworkPortReclaim.check(port, flags: flags.rawValue)
         return try lock.withLock { () throws(PatchbayError) in
-            if networks.values.contains(where: { $0.ports[port.uuid] != nil }) {
+            if portOwners[port.uuid] != nil {
                 throw PatchbayError(.networkPortExist, "Network port with UUID \(port.uuid) already exists")
             }
-            return try withObject(named: name) { (object: inout NetworkObject) throws(PatchbayError) -> NetworkPortDefinition in
-                try createPortLocked(&port, in: &object, flags: flags)
-                return port
-            }
+            try createPortLocked(&port, in: try object(named: name), flags: flags)
+            return port
         }
     }
 
-    func createPortLocked(_ port: inout NetworkPortDefinition, in object: inout NetworkObject, flags: NetworkPortCreateFlags) throws(PatchbayError) {
+    func createPortLocked(_ port: inout NetworkPortDefinition, in object: NetworkObject, flags: NetworkPortCreateFlags) throws(PatchbayError) {
         guard let network = object.live, let runtime = object.runtime else {
             throw PatchbayError(.operationInvalid, "network '\(object.name)' is not active")
         }
@@ -68,6 +66,7 @@ extension NetworkDriver {
             }
         }
         object.ports[port.uuid] = port
+        portOwners[port.uuid] = network.name
         object.account(port, delta: 1)
         hub.publish(.port(network: network.name, networkUUID: network.uuid, port: port.uuid, change: .created))
     }
@@ -75,7 +74,8 @@ extension NetworkDriver {
     /// Deletes a port: its floor leaves the bridge first, then its file goes.
     public func deletePort(network name: String, port uuid: LibvirtUUID) throws(PatchbayError) {
         try lock.withLock { () throws(PatchbayError) in
-            try withObject(named: name) { (object: inout NetworkObject) throws(PatchbayError) in
+            let object = try object(named: name)
+            do {
                 guard let network = object.live, let runtime = object.runtime, let port = object.ports[uuid] else {
                     throw PatchbayError(.noNetworkPort, "no network port with matching uuid '\(uuid)'")
                 }
@@ -85,6 +85,7 @@ extension NetworkDriver {
                 }
                 try store.deletePort(uuid, network: network.uuid)
                 object.ports[uuid] = nil
+                portOwners[uuid] = nil
                 object.account(port, delta: -1)
                 hub.publish(.port(network: name, networkUUID: network.uuid, port: uuid, change: .deleted))
             }

@@ -13,6 +13,8 @@ public final class NetworkDriver: @unchecked Sendable {
     let lock = DriverLock()
     let hub = EventHub()
     var networks: [String: NetworkObject] = [:]
+    /// Which network holds each port, so a UUID is checked and found without scanning networks.
+    var portOwners: [LibvirtUUID: String] = [:]
     var drift: [Drift] = []
     /// Problems met while loading (unreadable files), kept for the drift report.
     public internal(set) var loadProblems: [String] = []
@@ -35,17 +37,6 @@ public final class NetworkDriver: @unchecked Sendable {
             throw PatchbayError(.noNetwork, "no network with matching name '\(name)'")
         }
         return object
-    }
-
-    /// Runs `body` on the stored object for `name` in place. The object is taken out of the table
-    /// while `body` runs so its port table is uniquely referenced and never copied (a copy per
-    /// operation would make port operations quadratic in the number of ports).
-    func withObject<T>(named name: String, _ body: (inout NetworkObject) throws(PatchbayError) -> T) throws(PatchbayError) -> T {
-        guard var object = networks.removeValue(forKey: name) else {
-            throw PatchbayError(.noNetwork, "no network with matching name '\(name)'")
-        }
-        defer { networks[name] = object }
-        return try body(&object)
     }
 
     /// The name of the network with `uuid`, or libvirt's "no network with matching uuid" error.
@@ -133,7 +124,7 @@ public final class NetworkDriver: @unchecked Sendable {
     func reconcileAll() -> [Drift] {
         var found: [Drift] = []
         for name in networks.keys.sorted() {
-            guard var object = networks[name], let live = object.live, var runtime = object.runtime else { continue }
+            guard let object = networks[name], let live = object.live, var runtime = object.runtime else { continue }
             let before = runtime
             found += host.reconcile(live, runtime: &runtime, floors: object.floors, stateDirectory: hostStateDirectory(name))
             if runtime != before {

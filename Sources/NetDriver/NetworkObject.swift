@@ -3,7 +3,10 @@ import NetCore
 
 /// One network as the driver tracks it: its persistent definition, its live state when active,
 /// and its ports.
-struct NetworkObject: Sendable {
+///
+/// A class, so the driver's table holds references: looking networks up or scanning them never
+/// copies definitions or port tables. It is only touched under the driver's lock.
+final class NetworkObject {
     /// The persistent definition (nil for a transient network).
     var config: NetworkDefinition?
     /// The running definition (nil when inactive), with live connection counts.
@@ -38,7 +41,7 @@ struct NetworkObject: Sendable {
     var flooredTotal: UInt64 { floors.reduce(0) { $0 + $1.floor.value } }
 
     /// Counts a port in (`delta` 1) or out (`delta` -1) of the live connection counts.
-    mutating func account(_ port: NetworkPortDefinition, delta: Int) {
+    func account(_ port: NetworkPortDefinition, delta: Int) {
         guard var network = live else { return }
         network.connections += delta
         if var forward = network.forward, let index = forward.pool.firstIndex(where: { Self.uses(port, $0) }) {
@@ -49,7 +52,7 @@ struct NetworkObject: Sendable {
     }
 
     /// Recounts the live connection counts (network and pool devices) from the ports.
-    mutating func recount() {
+    func recount() {
         guard var network = live else { return }
         network.connections = ports.count
         if var forward = network.forward {
