@@ -136,8 +136,7 @@ extension NetworkDriver {
             throw PatchbayError(.operationFailed, "network '\(other.name)' is already defined with uuid \(network.uuid)")
         }
         if let bridge = network.bridge.name, !bridge.contains("%"),
-           let other = networks.values.first(where: { $0.name != network.name && ($0.runtime?.bridge ?? $0.current?.bridge.name) == bridge }) {
-            _ = other
+           networks.values.contains(where: { $0.bridgeName == bridge && $0.name != network.name }) {
             throw PatchbayError(.internalError, "bridge name '\(bridge)' already in use.")
         }
     }
@@ -151,7 +150,7 @@ extension NetworkDriver {
         if pattern.contains("%d") {
             var taken = host.existingBridgeNames()
             for other in networks.values where other.name != network.name {
-                if let name = other.runtime?.bridge ?? other.current?.bridge.name { taken.insert(name) }
+                if let name = other.bridgeName { taken.insert(name) }
             }
             guard let free = (0..<4096).lazy.map({ pattern.replacingFirst("%d", with: String($0)) }).first(where: { !taken.contains($0) }) else {
                 throw PatchbayError(.internalError, "Bridge generation exceeded max id 4096")

@@ -20,10 +20,12 @@ final class NetworkObject {
 
     /// The definition in effect: live when active, else persistent.
     var current: NetworkDefinition? { live ?? config }
-    /// Name (the same in both definitions).
-    var name: String { current?.name ?? "" }
+    /// Name (the same in both definitions); read field by field so no definition is copied.
+    var name: String { live?.name ?? config?.name ?? "" }
     /// UUID.
-    var uuid: LibvirtUUID? { current?.uuid }
+    var uuid: LibvirtUUID? { live?.uuid ?? config?.uuid }
+    /// The bridge ports attach to, as far as known.
+    var bridgeName: String? { runtime?.bridge ?? live?.bridge.name ?? config?.bridge.name }
     /// Running.
     var isActive: Bool { live != nil }
     /// Has a persistent definition.
