@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI"]),
         .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI"]),
         .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet"]),
+        .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet"]),
         .executableTarget(
             name: "patchbay",
@@ -34,16 +35,22 @@ let package = Package(
         ),
         .executableTarget(
             name: "patchbay-bench",
-            dependencies: ["NetConf", "NetXML", "Conformance", "CLibXML2", "HostNet", "Netlink", "NetCore"],
+            dependencies: ["NetConf", "NetXML", "Conformance", "CLibXML2", "HostNet", "Netlink", "NetCore", "NetDriver"],
             path: "bench/patchbay-bench"
         ),
-        .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
-        .testTarget(name: "NetXMLTests", dependencies: ["NetXML"]),
-        .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NetCoreTests", dependencies: ["NetCore", "TestSupport"]),
+        .testTarget(name: "NetXMLTests", dependencies: ["NetXML", "TestSupport"]),
+        .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML", "TestSupport"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"]),
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "Netlink", "NetConf", "NetCore", "TestSupport"]),
+        .executableTarget(
+            name: "patchbay-driver-torture",
+            dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink", "TestSupport"],
+            path: "Tests/DriverTorture"
+        ),
         .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
+        .testTarget(name: "RemoteProtocolTests", dependencies: ["RemoteProtocol", "NetCore"]),
     ]
 )

@@ -22,8 +22,12 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
     case rpc = 39
     /// VIR_ERR_NO_NETWORK
     case noNetwork = 43
+    /// VIR_ERR_NO_NODE_DEVICE
+    case noNodeDevice = 53
     /// VIR_ERR_OPERATION_INVALID
     case operationInvalid = 55
+    /// VIR_ERR_NO_INTERFACE
+    case noInterface = 57
     /// VIR_ERR_CONFIG_UNSUPPORTED
     case configUnsupported = 67
     /// VIR_ERR_ARGUMENT_UNSUPPORTED
@@ -54,6 +58,8 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
         case .systemError: "system error"
         case .rpc: "RPC error"
         case .noNetwork: "Network not found"
+        case .noNodeDevice: "Node device not found"
+        case .noInterface: "Interface not found"
         case .operationInvalid: "Requested operation is not valid"
         case .configUnsupported: "unsupported configuration"
         case .argumentUnsupported: "argument unsupported"
@@ -75,6 +81,8 @@ public enum ErrorDomain: Int32, Sendable, CaseIterable {
     case xml = 5
     /// VIR_FROM_RPC
     case rpc = 7
+    /// VIR_FROM_REMOTE
+    case remote = 13
     /// VIR_FROM_QEMU
     case qemu = 10
     /// VIR_FROM_NETWORK: the network driver and its documents.

@@ -1,8 +1,19 @@
+import Dispatch
 import Glibc
 import HostNet
 import NetConf
 import NetCore
 import NetXML
+
+/// Where an active network's host configuration stands.
+public enum StatusPhase: String, Sendable {
+    /// Fully configured.
+    case running
+    /// `start` was under way.
+    case starting
+    /// `destroy` was under way.
+    case stopping
+}
 
 /// The config and state directories (DESIGN.md "State and recovery").
 ///
@@ -21,6 +32,26 @@ public struct DriverStore: Sendable {
         self.stateDirectory = stateDirectory
         for directory in ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks", "\(stateDirectory)/ports"] {
             try AtomicFile.makeDirectory(directory, mode: 0o700)
+        }
+        removeInterruptedWrites()
+    }
+
+    /// Deletes temporary files left by writes that a crash interrupted (the target file still
+    /// holds its previous content, so nothing is lost).
+    private func removeInterruptedWrites() {
+        var directories = ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks"]
+        directories += AtomicFile.list("\(stateDirectory)/ports").map { "\(stateDirectory)/ports/\($0)" }
+        for directory in directories {
+            guard let handle = opendir(directory) else { continue }
+            var stale: [String] = []
+            while let entry = readdir(handle) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name.contains(".tmp-") { stale.append(name) }
+            }
+            closedir(handle)
+            for name in stale { unlink("\(directory)/\(name)") }
         }
     }
 
@@ -64,9 +95,10 @@ public struct DriverStore: Sendable {
 
     // MARK: state
 
-    /// Records an active network's live definition and runtime.
-    public func saveStatus(_ network: NetworkDefinition, runtime: NetworkRuntime) throws(PatchbayError) {
-        var root = XMLElement("networkstatus")
+    /// Records an active network's live definition and runtime. `phase` is `starting` or
+    /// `stopping` while the host is being changed, so a crash in between is recognised on restart.
+    public func saveStatus(_ network: NetworkDefinition, runtime: NetworkRuntime, phase: StatusPhase = .running) throws(PatchbayError) {
+        var root = XMLElement("networkstatus", attributes: phase == .running ? [] : [("phase", phase.rawValue)])
         root.append(runtime.xml)
         root.append(network.xml(inactive: false))
         try AtomicFile.write(XMLWriter.document(root), to: "\(stateDirectory)/networks/\(network.name).xml")
@@ -78,8 +110,8 @@ public struct DriverStore: Sendable {
     }
 
     /// Every recorded active network.
-    public func loadStatuses() -> (networks: [(NetworkDefinition, NetworkRuntime)], problems: [String]) {
-        var found: [(NetworkDefinition, NetworkRuntime)] = []
+    public func loadStatuses() -> (networks: [(NetworkDefinition, NetworkRuntime, StatusPhase)], problems: [String]) {
+        var found: [(NetworkDefinition, NetworkRuntime, StatusPhase)] = []
         var problems: [String] = []
         for file in AtomicFile.list("\(stateDirectory)/networks", suffix: ".xml") {
             let path = "\(stateDirectory)/networks/\(file)"
@@ -87,7 +119,8 @@ public struct DriverStore: Sendable {
                 guard let text = AtomicFile.readText(path) else { continue }
                 let root = try XMLParser.parse(text)
                 guard let network = root.element("network") else { throw .internalError("no <network> in status file") }
-                found.append((try NetworkDefinition.parse(element: network), NetworkRuntime(xml: root.element("runtime") ?? XMLElement("runtime"))))
+                let phase = root.attribute("phase").flatMap(StatusPhase.init(rawValue:)) ?? .running
+                found.append((try NetworkDefinition.parse(element: network), NetworkRuntime(xml: root.element("runtime") ?? XMLElement("runtime")), phase))
             } catch {
                 problems.append("\(path): \(error.message)")
             }
@@ -105,17 +138,27 @@ public struct DriverStore: Sendable {
         try AtomicFile.remove(portPath(uuid, network: network))
     }
 
-    /// Every port file of a network.
+    /// Every port file of a network, parsed on all cores (restart time is dominated by this).
     public func loadPorts(network: LibvirtUUID) -> (ports: [NetworkPortDefinition], problems: [String]) {
+        let directory = "\(stateDirectory)/ports/\(network)"
+        let files = AtomicFile.list(directory, suffix: ".xml")
+        let results = ParsedPorts(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let path = "\(directory)/\(files[index])"
+            guard let text = AtomicFile.readText(path) else { return }
+            do throws(PatchbayError) {
+                results.set(index, .success(try NetworkPortDefinition.parse(xml: text)))
+            } catch {
+                results.set(index, .failure(PatchbayError(error.code, "\(path): \(error.message)")))
+            }
+        }
         var ports: [NetworkPortDefinition] = []
         var problems: [String] = []
-        let directory = "\(stateDirectory)/ports/\(network)"
-        for file in AtomicFile.list(directory, suffix: ".xml") {
-            do throws(PatchbayError) {
-                guard let text = AtomicFile.readText("\(directory)/\(file)") else { continue }
-                ports.append(try NetworkPortDefinition.parse(xml: text))
-            } catch {
-                problems.append("\(directory)/\(file): \(error.message)")
+        for result in results.values {
+            switch result {
+            case .success(let port): ports.append(port)
+            case .failure(let error): problems.append(error.detail)
+            case nil: break
             }
         }
         return (ports, problems)
@@ -131,4 +174,18 @@ public struct DriverStore: Sendable {
     private func portPath(_ port: LibvirtUUID, network: LibvirtUUID) -> String {
         "\(stateDirectory)/ports/\(network)/\(port).xml"
     }
+}
+
+/// Results of parallel port parsing, one slot per file.
+private final class ParsedPorts: @unchecked Sendable {
+    private var slots: [Result<NetworkPortDefinition, PatchbayError>?]
+    private let lock = Lock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<NetworkPortDefinition, PatchbayError>) {
+        lock.withLock { slots[index] = result }
+    }
+
+    var values: [Result<NetworkPortDefinition, PatchbayError>?] { lock.withLock { slots } }
 }

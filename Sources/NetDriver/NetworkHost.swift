@@ -1,3 +1,4 @@
+import HostNet
 import NetConf
 import NetCore
 
@@ -19,6 +20,8 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
         case strayFirewall = "stray firewall table"
         /// A pool device named by the network is absent from the host.
         case missingPoolDevice = "missing pool device"
+        /// A start or destroy was interrupted by a crash and has been completed as a stop.
+        case interruptedChange = "interrupted change"
     }
 
     /// The kind.
@@ -45,21 +48,7 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A port's share of the network's bridge (its floor), which the host puts in place.
-public struct PortFloor: Sendable, Equatable {
-    /// Class number on the bridge.
-    public var classID: UInt32
-    /// Guaranteed inbound rate.
-    public var floor: KibibytesPerSecond
-    /// The port's MAC, which selects its traffic.
-    public var mac: MACAddress
-
-    /// Creates a floor.
-    public init(classID: UInt32, floor: KibibytesPerSecond, mac: MACAddress) {
-        self.classID = classID
-        self.floor = floor
-        self.mac = mac
-    }
-}
+public typealias PortFloor = NetworkShaping.Floor
 
 /// What the network driver needs from the host. The real one (`LinuxNetworkHost`) makes bridges,
 /// nftables tables, dnsmasq processes and qdiscs; tests of the driver's logic use a fake.
@@ -89,4 +78,15 @@ public protocol NetworkHost: AnyObject, Sendable {
 
     /// Bridge names that exist on the host now (so automatic names avoid them).
     func existingBridgeNames() -> Set<String>
+
+    /// The runtime `start` will produce, known before anything is created, so the driver can
+    /// record it first and a crash mid-start can be cleaned up by `stop`.
+    func plan(_ network: NetworkDefinition) -> NetworkRuntime
+}
+
+extension NetworkHost {
+    /// By default only the bridge is known in advance.
+    public func plan(_ network: NetworkDefinition) -> NetworkRuntime {
+        NetworkRuntime(bridge: network.bridge.name, ownsBridge: network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true)
+    }
 }

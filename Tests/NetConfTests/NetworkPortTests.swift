@@ -271,7 +271,7 @@ struct NetworkPortTests {
             uuid: try LibvirtUUID("1b6a6c4e-3f7d-4b36-9d55-0e4c2d7b8a05"),
             owner: try NetworkPortOwner(name: "guest-e", uuid: try LibvirtUUID("7f1c2a9e-5b0d-4e8f-a3c6-2d9b4e6f8a13")),
             mac: try MACAddress("52:54:00:00:00:05"),
-            plug: .hostdevPCI(.init(address: try NetworkPortPCIAddress(domain: 0, bus: 0x81, slot: 0x10, function: 2),
+            plug: .hostdevPCI(.init(address: try PCIAddress(domain: 0, bus: 0x81, slot: 0x10, function: 2),
                                     managed: false, driver: .kvm)))
         #expect(port.formatXML() == canonicalPorts[4])
         #expect(throws: PatchbayError.internalError("network port has no owner name")) {

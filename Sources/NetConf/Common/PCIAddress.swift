@@ -15,11 +15,14 @@ public struct PCIAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
     public var multifunction: Bool?
 
     /// Creates an address, checking each part's range as libvirt does.
-    public init(domain: UInt64, bus: UInt64, slot: UInt64, function: UInt64, multifunction: Bool? = nil) throws(PatchbayError) {
-        guard domain <= 0xFFFF else { throw Self.rangeError("domain", domain, "0xFFFF") }
-        guard bus <= 0xFF else { throw Self.rangeError("bus", bus, "0xFF") }
-        guard slot <= 0x1F else { throw Self.rangeError("slot", slot, "0x1F") }
-        guard function <= 7 else { throw Self.rangeError("function", function, "7") }
+    /// `errorDomain` says whose document holds the address (a domain's device, a network's pool, a port).
+    public init(domain: UInt64, bus: UInt64, slot: UInt64, function: UInt64, multifunction: Bool? = nil,
+                errorDomain: ErrorDomain = .domain) throws(PatchbayError) {
+        guard domain <= 0xFFFF else { throw Self.rangeError("domain='0x\(String(domain, radix: 16))'", "0xFFFF", errorDomain) }
+        guard bus <= 0xFF else { throw Self.rangeError("bus='0x\(String(bus, radix: 16))'", "0xFF", errorDomain) }
+        guard slot <= 0x1F else { throw Self.rangeError("slot='0x\(String(slot, radix: 16))'", "0x1F", errorDomain) }
+        // libvirt words the function check without quotes.
+        guard function <= 7 else { throw Self.rangeError("function=0x\(String(function, radix: 16))", "7", errorDomain) }
         self.domain = UInt16(domain)
         self.bus = UInt8(bus)
         self.slot = UInt8(slot)
@@ -27,8 +30,8 @@ public struct PCIAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
         self.multifunction = multifunction
     }
 
-    private static func rangeError(_ part: String, _ value: UInt64, _ limit: String) -> PatchbayError {
-        PatchbayError(.xmlError, "Invalid PCI address \(part)='0x\(String(value, radix: 16))', must be <= \(limit)", domain: .domain)
+    private static func rangeError(_ part: String, _ limit: String, _ errorDomain: ErrorDomain) -> PatchbayError {
+        PatchbayError(.xmlError, "Invalid PCI address \(part), must be <= \(limit)", domain: errorDomain)
     }
 
     /// Parses the attributes of an `<address>` element (hex with `0x` or decimal, as libvirt accepts).

@@ -17,7 +17,7 @@ extension PCIAddress {
         if domain == 0 && bus == 0 && slot == 0 && function != 0 {
             throw .xml("Invalid PCI address 0000:00:00, at least one of domain, bus, or slot must be > 0")
         }
-        return try PCIAddress(domain: domain, bus: bus, slot: slot, function: function)
+        return try PCIAddress(domain: domain, bus: bus, slot: slot, function: function, errorDomain: .network)
     }
 
     /// The `<address type='pci' .../>` element of a pool entry.

@@ -91,14 +91,14 @@ public enum NetworkPortPlug: Hashable, Sendable {
     /// The device of a `hostdev-pci` plug.
     public struct HostdevPCI: Hashable, Sendable {
         /// The device's address.
-        public var address: NetworkPortPCIAddress
+        public var address: PCIAddress
         /// Whether libvirt detaches/reattaches the host driver (`managed`), when stated.
         public var managed: Bool?
         /// The assignment driver, when stated.
         public var driver: PCIDriver?
 
         /// Creates a PCI plug.
-        public init(address: NetworkPortPCIAddress, managed: Bool? = nil, driver: PCIDriver? = nil) {
+        public init(address: PCIAddress, managed: Bool? = nil, driver: PCIDriver? = nil) {
             self.address = address
             self.managed = managed
             self.driver = driver
@@ -159,7 +159,7 @@ public enum NetworkPortPlug: Hashable, Sendable {
             guard let addressElement = element.element("address") else {
                 throw .xml("Missing network port PCI address")
             }
-            let address = try NetworkPortPCIAddress(xml: addressElement)
+            let address = try PCIAddress.parsePortPlug(addressElement)
             self = .hostdevPCI(HostdevPCI(address: address, managed: managed, driver: driver))
         }
     }
@@ -181,7 +181,7 @@ public enum NetworkPortPlug: Hashable, Sendable {
             if let driver = pci.driver {
                 element.append(XMLElement("driver", attributes: [("name", driver.rawValue)]))
             }
-            element.append(pci.address.xml)
+            element.append(pci.address.portPlugXML)
         }
         return element
     }

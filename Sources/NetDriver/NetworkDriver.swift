@@ -1,0 +1,138 @@
+import Glibc
+import NetConf
+import NetCore
+
+/// libvirt's network driver, Patchbay's way: networks and ports with libvirt's semantics, stored
+/// crash-safely, configured on the host through a `NetworkHost`.
+///
+/// All operations are synchronous and serialised by one lock (they are short: netlink requests,
+/// a tc or nft process, file writes); events are published in operation order.
+public final class NetworkDriver: @unchecked Sendable {
+    let store: DriverStore
+    let host: NetworkHost
+    let lock = Lock()
+    let hub = EventHub()
+    var networks: [String: NetworkObject] = [:]
+    /// Which network holds each port, so a UUID is checked and found without scanning networks.
+    var portOwners: [LibvirtUUID: String] = [:]
+    var drift: [Drift] = []
+    /// Problems met while loading (unreadable files), kept for the drift report.
+    public internal(set) var loadProblems: [String] = []
+
+    /// Opens the driver over its directories, rebuilding state from them (see `recover`).
+    public init(configDirectory: String, stateDirectory: String, host: NetworkHost) throws(PatchbayError) {
+        store = try DriverStore(configDirectory: configDirectory, stateDirectory: stateDirectory)
+        self.host = host
+        try lock.withLock { () throws(PatchbayError) in try recover() }
+    }
+
+    /// Directory for a network's host files (dnsmasq configuration and leases).
+    func hostStateDirectory(_ name: String) -> String { "\(store.stateDirectory)/host/\(name)" }
+
+    // MARK: lookup
+
+    /// The object for `name`, or libvirt's "no network with matching name" error.
+    func object(named name: String) throws(PatchbayError) -> NetworkObject {
+        guard let object = networks[name] else {
+            throw PatchbayError(.noNetwork, "no network with matching name '\(name)'")
+        }
+        return object
+    }
+
+    /// The name of the network with `uuid`, or libvirt's "no network with matching uuid" error.
+    func name(for uuid: LibvirtUUID) throws(PatchbayError) -> String {
+        guard let match = networks.values.first(where: { $0.uuid == uuid }) else {
+            throw PatchbayError(.noNetwork, "no network with matching uuid '\(uuid)'")
+        }
+        return match.name
+    }
+
+    static func summary(_ object: NetworkObject) -> NetworkSummary? {
+        guard let definition = object.current else { return nil }
+        return NetworkSummary(name: definition.name, uuid: definition.uuid, isActive: object.isActive,
+                              isPersistent: object.isPersistent, autostart: object.autostart,
+                              bridge: object.runtime?.bridge ?? definition.bridge.name)
+    }
+
+    /// The network called `name`.
+    public func lookup(name: String) throws(PatchbayError) -> NetworkSummary {
+        try lock.withLock { () throws(PatchbayError) in
+            guard let summary = Self.summary(try object(named: name)) else { throw PatchbayError(.noNetwork, "no network with matching name '\(name)'") }
+            return summary
+        }
+    }
+
+    /// The network with `uuid`.
+    public func lookup(uuid: LibvirtUUID) throws(PatchbayError) -> NetworkSummary {
+        try lock.withLock { () throws(PatchbayError) in
+            guard let summary = Self.summary(try object(named: try name(for: uuid))) else {
+                throw PatchbayError(.noNetwork, "no network with matching uuid '\(uuid)'")
+            }
+            return summary
+        }
+    }
+
+    /// Networks passing `filter`, sorted by name.
+    public func list(_ filter: NetworkListFilter = []) -> [NetworkSummary] {
+        lock.withLock {
+            networks.values.compactMap(Self.summary).filter(filter.admits).sorted { $0.name < $1.name }
+        }
+    }
+
+    /// The network's XML: persistent form when `inactive` (and it has one), else the live form
+    /// with connection counts.
+    public func xml(name: String, inactive: Bool = false) throws(PatchbayError) -> String {
+        try lock.withLock { () throws(PatchbayError) in
+            let object = try object(named: name)
+            if inactive, let config = object.config { return config.formatXML(inactive: true) }
+            guard let current = object.current else { throw PatchbayError(.noNetwork, "no network with matching name '\(name)'") }
+            return current.formatXML(inactive: inactive || !object.isActive)
+        }
+    }
+
+    /// The bridge the network's ports attach to.
+    public func bridgeName(name: String) throws(PatchbayError) -> String {
+        try lock.withLock { () throws(PatchbayError) in
+            let object = try object(named: name)
+            guard let bridge = object.runtime?.bridge ?? object.current?.bridge.name else {
+                throw PatchbayError(.internalError, "network '\(name)' does not have a bridge name.")
+            }
+            return bridge
+        }
+    }
+
+    // MARK: events and drift
+
+    /// Subscribes to events; the stream ends when `unsubscribe` is called with the id.
+    public func subscribe() -> (id: Int, events: AsyncStream<NetworkEvent>) { hub.subscribe() }
+
+    /// Ends a subscription.
+    public func unsubscribe(_ id: Int) { hub.unsubscribe(id) }
+
+    /// What the last recovery (or `checkDrift`) found between state files and kernel.
+    public func driftReport() -> [Drift] { lock.withLock { drift } }
+
+    /// Compares every active network with the kernel now, repairing what is safe.
+    @discardableResult
+    public func checkDrift() -> [Drift] {
+        lock.withLock {
+            drift = reconcileAll()
+            return drift
+        }
+    }
+
+    func reconcileAll() -> [Drift] {
+        var found: [Drift] = []
+        for name in networks.keys.sorted() {
+            guard let object = networks[name], let live = object.live, var runtime = object.runtime else { continue }
+            let before = runtime
+            found += host.reconcile(live, runtime: &runtime, floors: object.floors, stateDirectory: hostStateDirectory(name))
+            if runtime != before {
+                object.runtime = runtime
+                networks[name] = object
+                try? store.saveStatus(live, runtime: runtime)
+            }
+        }
+        return found
+    }
+}

@@ -1,0 +1,195 @@
+/// Network lifecycle event codes (`virNetworkEventLifecycleType`).
+public enum NetworkLifecycleEvent: Int32, Sendable, CaseIterable {
+    /// The network was defined (made persistent).
+    case defined = 0
+    /// The network was undefined.
+    case undefined = 1
+    /// The network was started.
+    case started = 2
+    /// The network was stopped.
+    case stopped = 3
+}
+
+/// The event ids a client can register for on networks (`virNetworkEventID`).
+public enum NetworkEventID: Int32, Sendable, CaseIterable {
+    /// VIR_NETWORK_EVENT_ID_LIFECYCLE: the only network event in libvirt 9.0.
+    case lifecycle = 0
+}
+
+/// `remote_connect_network_event_register_any_args`.
+public struct ConnectNetworkEventRegisterAnyArgs: XDRCodable, Hashable {
+    /// The event id (`NetworkEventID`); kept raw so an unknown id can be refused politely.
+    public var eventID: Int32
+    /// Only this network's events, or every network's when absent.
+    public var network: NetworkReference?
+
+    /// Creates the arguments.
+    public init(eventID: Int32, network: NetworkReference? = nil) {
+        self.eventID = eventID
+        self.network = network
+    }
+
+    /// Writes `{int eventID; remote_network net}`.
+    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
+        encoder.encode(eventID)
+        try encoder.encodeOptional(network)
+    }
+
+    /// Reads `{int eventID; remote_network net}`.
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        eventID = try decoder.decode(Int32.self)
+        network = try decoder.decodeOptional(NetworkReference.self)
+    }
+}
+
+/// `{int callbackID}`: the result of every `*_EVENT_REGISTER_ANY` and the argument of every
+/// `*_EVENT_DEREGISTER_ANY`. The daemon chooses the ids, per connection.
+public struct EventCallbackMessage: XDRCodable, Hashable {
+    /// The registration's id.
+    public var callbackID: Int32
+
+    /// Creates the message.
+    public init(callbackID: Int32) { self.callbackID = callbackID }
+
+    /// Writes `{int callbackID}`.
+    public func encode(to encoder: inout XDREncoder) throws(XDRError) { encoder.encode(callbackID) }
+
+    /// Reads `{int callbackID}`.
+    public init(from decoder: inout XDRDecoder) throws(XDRError) { callbackID = try decoder.decode(Int32.self) }
+}
+
+/// `remote_connect_network_event_register_any_ret`.
+public typealias ConnectNetworkEventRegisterAnyRet = EventCallbackMessage
+/// `remote_connect_network_event_deregister_any_args`.
+public typealias ConnectNetworkEventDeregisterAnyArgs = EventCallbackMessage
+/// `remote_connect_node_device_event_register_any_ret`.
+public typealias ConnectNodeDeviceEventRegisterAnyRet = EventCallbackMessage
+/// `remote_connect_node_device_event_deregister_any_args`.
+public typealias ConnectNodeDeviceEventDeregisterAnyArgs = EventCallbackMessage
+
+/// `remote_network_event_lifecycle_msg`: the payload of a NETWORK_EVENT_LIFECYCLE MESSAGE.
+public struct NetworkEventLifecycleMessage: XDRCodable, Hashable {
+    /// The receiving connection's registration id.
+    public var callbackID: Int32
+    /// The network that changed.
+    public var network: NetworkReference
+    /// A `NetworkLifecycleEvent` code, raw so future codes still decode.
+    public var event: Int32
+    /// Event detail; always 0 in libvirt 9.0.
+    public var detail: Int32
+
+    /// Creates the message.
+    public init(callbackID: Int32, network: NetworkReference, event: NetworkLifecycleEvent, detail: Int32 = 0) {
+        self.callbackID = callbackID
+        self.network = network
+        self.event = event.rawValue
+        self.detail = detail
+    }
+
+    /// The event as a known code, nil for a code newer than this table.
+    public var lifecycleEvent: NetworkLifecycleEvent? { NetworkLifecycleEvent(rawValue: event) }
+
+    /// Writes `{int callbackID; remote_nonnull_network net; int event; int detail}`.
+    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
+        encoder.encode(callbackID)
+        try encoder.encode(network)
+        encoder.encode(event)
+        encoder.encode(detail)
+    }
+
+    /// Reads `{int callbackID; remote_nonnull_network net; int event; int detail}`.
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        callbackID = try decoder.decode(Int32.self)
+        network = try decoder.decode(NetworkReference.self)
+        event = try decoder.decode(Int32.self)
+        detail = try decoder.decode(Int32.self)
+    }
+}
+
+/// `remote_connect_node_device_event_register_any_args`.
+public struct ConnectNodeDeviceEventRegisterAnyArgs: XDRCodable, Hashable {
+    /// VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE (0) or _UPDATE (1).
+    public var eventID: Int32
+    /// Only this device's events, or every device's when absent.
+    public var device: NodeDeviceReference?
+
+    /// Creates the arguments.
+    public init(eventID: Int32, device: NodeDeviceReference? = nil) {
+        self.eventID = eventID
+        self.device = device
+    }
+
+    /// Writes `{int eventID; remote_node_device dev}`.
+    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
+        encoder.encode(eventID)
+        try encoder.encodeOptional(device)
+    }
+
+    /// Reads `{int eventID; remote_node_device dev}`.
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        eventID = try decoder.decode(Int32.self)
+        device = try decoder.decodeOptional(NodeDeviceReference.self)
+    }
+}
+
+/// `remote_node_device_event_lifecycle_msg`.
+public struct NodeDeviceEventLifecycleMessage: XDRCodable, Hashable {
+    /// The receiving connection's registration id.
+    public var callbackID: Int32
+    /// The device that appeared, vanished or changed.
+    public var device: NodeDeviceReference
+    /// VIR_NODE_DEVICE_EVENT_CREATED (0), _DELETED (1), _DEFINED (2), _UNDEFINED (3).
+    public var event: Int32
+    /// Event detail.
+    public var detail: Int32
+
+    /// Creates the message.
+    public init(callbackID: Int32, device: NodeDeviceReference, event: Int32, detail: Int32 = 0) {
+        self.callbackID = callbackID
+        self.device = device
+        self.event = event
+        self.detail = detail
+    }
+
+    /// Writes `{int callbackID; dev; int event; int detail}`.
+    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
+        encoder.encode(callbackID)
+        try encoder.encode(device)
+        encoder.encode(event)
+        encoder.encode(detail)
+    }
+
+    /// Reads `{int callbackID; dev; int event; int detail}`.
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        callbackID = try decoder.decode(Int32.self)
+        device = try decoder.decode(NodeDeviceReference.self)
+        event = try decoder.decode(Int32.self)
+        detail = try decoder.decode(Int32.self)
+    }
+}
+
+/// `remote_node_device_event_update_msg`.
+public struct NodeDeviceEventUpdateMessage: XDRCodable, Hashable {
+    /// The receiving connection's registration id.
+    public var callbackID: Int32
+    /// The device whose details changed.
+    public var device: NodeDeviceReference
+
+    /// Creates the message.
+    public init(callbackID: Int32, device: NodeDeviceReference) {
+        self.callbackID = callbackID
+        self.device = device
+    }
+
+    /// Writes `{int callbackID; dev}`.
+    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
+        encoder.encode(callbackID)
+        try encoder.encode(device)
+    }
+
+    /// Reads `{int callbackID; dev}`.
+    public init(from decoder: inout XDRDecoder) throws(XDRError) {
+        callbackID = try decoder.decode(Int32.self)
+        device = try decoder.decode(NodeDeviceReference.self)
+    }
+}
