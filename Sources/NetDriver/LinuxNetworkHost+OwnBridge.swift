@@ -13,6 +13,7 @@ extension LinuxNetworkHost {
         let bridge = try InterfaceName(name)
         let dnsmasq = DnsmasqConfiguration.isNeeded(for: network)
             ? try requiredDnsmasq(for: network, stateDirectory: stateDirectory) : nil
+        // The same group `plan` announced, unless a device took it in between.
         let group = try freeDeviceGroup(for: network.uuid)
         var runtime = NetworkRuntime(bridge: bridge.value, ownsBridge: true, deviceGroup: group)
         var undo = UndoStack()
@@ -93,9 +94,7 @@ extension LinuxNetworkHost {
     /// The network's own `<bandwidth>` at its bridge, with its ports' floors.
     func applyShaping(of network: NetworkDefinition, bridge: InterfaceName, floors: [PortFloor], group: UInt32?) throws(PatchbayError) {
         guard let bandwidth = network.bandwidth, bandwidth.inbound?.average != nil || bandwidth.outbound?.average != nil else { return }
-        try shaping.apply(bandwidth, bridge: bridge,
-                          floors: floors.map { NetworkShaping.Floor(classID: $0.classID, floor: $0.floor, mac: $0.mac) },
-                          group: group)
+        try shaping.apply(bandwidth, bridge: bridge, floors: floors, group: group)
     }
 
     /// The firewall a network with its own bridge needs; nil for open networks (no rules at all).

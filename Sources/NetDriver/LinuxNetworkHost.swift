@@ -87,16 +87,15 @@ public final class LinuxNetworkHost: NetworkHost {
         if let table = runtime.firewallTable {
             attempt { () throws(PatchbayError) in try firewall.remove(tableName: table) }
         }
-        if runtime.ownsBridge, let name = runtime.bridge {
-            attempt { () throws(PatchbayError) in try shaping.remove(bridge: try InterfaceName(name)) }
-            if let group = runtime.deviceGroup {
-                attempt { () throws(PatchbayError) in try links.deleteGroup(group) }
-            } else {
-                attempt { () throws(PatchbayError) in
-                    let bridge = try InterfaceName(name)
-                    if try links.link(named: bridge) != nil { try links.deleteLink(bridge) }
-                }
+        // Only what carries the network's device group is ours: after a start that failed because
+        // the bridge name belongs to some other device, that device is left alone. A runtime
+        // without a group was not made by this host, so there is nothing of ours to delete.
+        if runtime.ownsBridge, let name = runtime.bridge, let group = runtime.deviceGroup {
+            attempt { () throws(PatchbayError) in
+                let bridge = try InterfaceName(name)
+                if let link = try links.link(named: bridge), link.group == group { try shaping.remove(bridge: bridge) }
             }
+            attempt { () throws(PatchbayError) in try links.deleteGroup(group) }
         }
         if let failure { throw failure }
     }
@@ -136,14 +135,29 @@ public final class LinuxNetworkHost: NetworkHost {
     /// Gives a port its floor on the network's bridge (only networks with an inbound average have floors).
     public func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
         guard let inbound = network.bandwidth?.inbound, inbound.average != nil, let name = runtime.bridge else { return }
-        try shaping.plug(NetworkShaping.Floor(classID: floor.classID, floor: floor.floor, mac: floor.mac),
-                         bridge: try InterfaceName(name), network: inbound, flooredTotal: flooredTotal)
+        try shaping.plug(floor, bridge: try InterfaceName(name), network: inbound, flooredTotal: flooredTotal)
     }
 
     /// Takes a port's floor away again.
     public func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
         guard let inbound = network.bandwidth?.inbound, inbound.average != nil, let name = runtime.bridge else { return }
         try shaping.unplug(classID: classID, bridge: try InterfaceName(name), network: inbound, flooredTotal: flooredTotal)
+    }
+
+    /// What `start` will record, computed before anything exists (the driver saves it first, so a
+    /// crash mid-start is cleaned up by `stop`): bridge, device group and firewall table.
+    public func plan(_ network: NetworkDefinition) -> NetworkRuntime {
+        switch network.forwardMode {
+        case nil, .nat, .route, .open:
+            guard let name = network.bridge.name, let bridge = try? InterfaceName(name) else { return NetworkRuntime() }
+            let group = (try? freeDeviceGroup(for: network.uuid)) ?? Self.deviceGroup(for: network.uuid)
+            let policy = (try? firewallPolicy(for: network, bridge: bridge)) ?? nil
+            return NetworkRuntime(bridge: name, ownsBridge: true, firewallTable: policy?.tableName, deviceGroup: group)
+        case .bridge:
+            return NetworkRuntime(bridge: network.bridge.name)
+        case .private, .vepa, .passthrough, .hostdev:
+            return NetworkRuntime()
+        }
     }
 
     /// Names of the bridges in the namespace now (so automatic names avoid them).

@@ -110,7 +110,10 @@ struct NetworkModeTests {
                 <network><name>taken</name><forward mode='nat'/><bridge name='pbtaken0'/>
                   <ip address='10.217.0.1' prefix='24'><dhcp><range start='10.217.0.10' end='10.217.0.20'/></dhcp></ip></network>
                 """)
+            let planned = fixture.host.plan(definition)
             expectRefusal(.systemError, ["pbtaken0", "File exists"]) { _ = try fixture.start(definition) }
+            // The driver cleans a failed start up with the planned runtime: the other device must survive it.
+            try fixture.stop(definition, planned)
             #expect(try fixture.links.link(named: InterfaceName("pbtaken0"))?.kind == "veth", "the other device is untouched")
             try fixture.expectClean(besides: ["lo", "pbtaken0", "pbtaken1"], dnsmasqPID: nil)
         }

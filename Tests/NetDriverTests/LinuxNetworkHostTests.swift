@@ -85,8 +85,12 @@ struct OwnBridgeNetworkTests {
                   <ip family='ipv6' address='fd00:210::1' prefix='64'/>
                 </network>
                 """)
+            let planned = fixture.host.plan(definition)
             let runtime = try fixture.start(definition)
             defer { try? fixture.stop(definition, runtime) }
+            var withoutPID = runtime
+            withoutPID.dnsmasqPID = nil
+            #expect(planned == withoutPID, "plan announces what start records")
             let bridge = try #require(try fixture.links.link(named: InterfaceName("pbiso0")))
             #expect(bridge.kind == "bridge" && bridge.isUp)
             #expect(bridge.mac == (try MACAddress("52:54:00:aa:bb:01")))
