@@ -174,6 +174,28 @@ struct NetworkModeTests {
         }
     }
 
+    @Test func firewallPolicyFollowsForwardModeAndNATSettings() throws {
+        try HostFixture.with { fixture in
+            let bridge = try InterfaceName("pbpol0")
+            let nat = try network("""
+                <network><name>pol</name><forward mode='nat' dev='eth0'><nat ipv6='yes'>
+                  <address start='192.0.2.10' end='192.0.2.20'/><port start='1500' end='1600'/></nat></forward>
+                  <bridge name='pbpol0'/><ip address='10.220.0.1' prefix='24'/><ip family='ipv6' address='fd00:220::1' prefix='64'/></network>
+                """)
+            let policy = try #require(try fixture.host.firewallPolicy(for: nat, bridge: bridge))
+            let eth0 = try InterfaceName("eth0")
+            let range = try IPAddress("192.0.2.10")...IPAddress("192.0.2.20")
+            #expect(policy.mode == .nat && policy.natIPv6 && policy.forwardDevice == eth0)
+            #expect(policy.natAddresses == range)
+            #expect(policy.natPorts == 1500...1600)
+            #expect(policy.subnets.map(\.cidr) == ["10.220.0.0/24", "fd00:220::/64"])
+            let isolated = try network("<network><name>pol</name><bridge name='pbpol0'/><ip address='10.220.0.1' prefix='24'/></network>")
+            #expect(try fixture.host.firewallPolicy(for: isolated, bridge: bridge)?.mode == .isolated)
+            let open = try network("<network><name>pol</name><forward mode='open'/><bridge name='pbpol0'/><ip address='10.220.0.1' prefix='24'/></network>")
+            #expect(try fixture.host.firewallPolicy(for: open, bridge: bridge) == nil)
+        }
+    }
+
     @Test func deviceGroupsAreNonZeroAndStable() throws {
         let uuid = try LibvirtUUID("00000000-0000-4000-8000-000000000000")
         #expect(LinuxNetworkHost.deviceGroup(for: uuid) == 1)
