@@ -36,26 +36,35 @@ public struct TrafficControl: Sendable {
                       group: UInt32? = nil) throws(PatchbayError) {
         try remove(from: device, outboundDevice: outboundDevice)
         do {
-            var lines: [String] = []
+            var redirect: [String] = []
             if let inbound = bandwidth.inbound, inbound.average != nil {
-                lines += TrafficControlPlan.egressShaping(device: device.value, rate: inbound)
+                try shapeEgress(of: device, rate: inbound)
             }
             if let outbound = bandwidth.outbound, outbound.average != nil {
                 if let outboundDevice {
-                    lines += TrafficControlPlan.egressShaping(device: outboundDevice.value, rate: outbound)
+                    try shapeEgress(of: outboundDevice, rate: outbound)
                 } else {
                     let ifb = try ifbName(for: device)
                     try links.createLink(ifb, kind: .ifb, group: group)
                     try links.setLink(ifb, up: true)
-                    lines += TrafficControlPlan.egressShaping(device: ifb.value, rate: outbound)
-                    lines += TrafficControlPlan.ingressRedirect(device: device.value, ifb: ifb.value)
+                    try shapeEgress(of: ifb, rate: outbound)
+                    redirect = TrafficControlPlan.ingressRedirect(device: device.value, ifb: ifb.value)
                 }
             }
-            try batch(lines)
+            // Filters with actions stay with tc (one process); qdiscs and classes went over netlink.
+            try batch(redirect)
         } catch {
             try? remove(from: device, outboundDevice: outboundDevice)
             throw error
         }
+    }
+
+    /// HTB root, one class and a fifo leaf on `device`'s egress, over netlink (no process).
+    func shapeEgress(of device: InterfaceName, rate: BandwidthRate) throws(PatchbayError) {
+        try links.addHTBRoot(on: device)
+        try links.addHTBClass(on: device, parent: TrafficControlHandle.make(1, 0), classID: TrafficControlHandle.make(1, 1),
+                              rates: TrafficControlPlan.htbRates(rate))
+        try links.addPacketFIFO(on: device, parent: TrafficControlHandle.make(1, 1), handle: TrafficControlHandle.make(2, 0), limit: 1000)
     }
 
     /// Removes the shaping Patchbay put on `device`: its root HTB, and either its ingress redirect

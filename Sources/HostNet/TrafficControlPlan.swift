@@ -1,5 +1,6 @@
 import NetConf
 import NetCore
+import Netlink
 
 /// The `tc -batch` lines that realise libvirt's `<bandwidth>` on a device, written as data so the
 /// plan is testable without a kernel.
@@ -31,6 +32,13 @@ public enum TrafficControlPlan {
             "qdisc add dev \(device) handle ffff: ingress",
             "filter add dev \(device) parent ffff: protocol all prio 1 u32 match u32 0 0 action mirred egress redirect dev \(ifb)",
         ]
+    }
+
+    /// The HTB class rates for a `<bandwidth>` direction (bytes/s and bytes).
+    public static func htbRates(_ rate: BandwidthRate) -> HTBRates {
+        let average = rate.average?.bytesPerSecond ?? rate.floor?.bytesPerSecond ?? 0
+        let burst = rate.burst?.bytes ?? 0
+        return HTBRates(rate: average, ceil: rate.peak?.bytesPerSecond ?? average, burst: burst, cburst: burst)
     }
 
     /// `rate R ceil C burst B cburst B` for an HTB class, in bytes and bytes/s.

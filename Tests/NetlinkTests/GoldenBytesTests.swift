@@ -87,3 +87,27 @@ struct GoldenBytesTests {
         #expect(throws: NetlinkError.self) { try NetlinkAttribute.parseAll(bytes[...]) }
     }
 }
+
+@Suite("HTB over netlink: golden bytes")
+struct HTBGoldenBytesTests {
+    @Test func classOptions() {
+        // 1 MiB/s rate, 2 MiB/s ceil, 64 KiB bursts: buffer = 65536 B / 1048576 B/s = 62.5 ms = 976562 ticks of 64 ns.
+        let attributes = Rtnetlink.htbClassOptions(HTBRates(rate: 1_048_576, ceil: 2_097_152, burst: 65536, cburst: 65536))
+        var writer = NetlinkWriter()
+        for attribute in attributes { attribute.encode(into: &writer) }
+        let expected: [UInt8] = [
+            48, 0, 1, 0,                                         // TCA_HTB_PARMS, 44 bytes of struct tc_htb_opt
+            0, 1, 0, 0, 0xFF, 0xFF, 0, 0, 0x00, 0x00, 0x10, 0x00, // rate: cell_log 0, linklayer ethernet, overhead 0, cell_align -1, mpu 0, 1048576
+            0, 1, 0, 0, 0xFF, 0xFF, 0, 0, 0x00, 0x00, 0x20, 0x00, // ceil: 2097152
+            0xB2, 0xE6, 0x0E, 0x00,                              // buffer 976562 ticks
+            0x59, 0x73, 0x07, 0x00,                              // cbuffer 488281 ticks (same bytes at twice the rate)
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,                  // quantum, level, prio
+        ]
+        #expect(writer.bytes == expected)
+    }
+
+    @Test func ticksAreSixtyFourNanoseconds() {
+        #expect(Rtnetlink.ticks(bytes: 1000, at: 1_000_000) == 15625)
+        #expect(Rtnetlink.ticks(bytes: 1, at: 0) == UInt32.max)
+    }
+}
