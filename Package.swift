@@ -66,6 +66,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"]),
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "Netlink", "NetConf", "NetCore", "TestSupport"]),
+        .executableTarget(
+            name: "patchbay-driver-torture",
+            dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink"],
+            path: "Tests/DriverTorture"
+        ),
         .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
         .testTarget(name: "RemoteProtocolTests", dependencies: ["RemoteProtocol", "NetCore"]),

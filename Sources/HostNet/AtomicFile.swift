@@ -9,8 +9,16 @@ public enum AtomicFile {
     public static func write(_ contents: String, to path: String, mode: mode_t = 0o644) throws(PatchbayError) {
         let directory = parentDirectory(of: path)
         var template = Array("\(path).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer in
+        var fd = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        if fd < 0 && errno == ENOENT {
+            // First file in a new directory (e.g. a network's first port): create it and retry.
+            try makeDirectory(directory, mode: 0o700)
+            template = Array("\(path).tmp-XXXXXX".utf8CString)
+            fd = template.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress.map { mkstemp($0) } ?? -1
+            }
         }
         // Keeps the descriptor out of children spawned meanwhile (mkostemp is not exported here).
         if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }

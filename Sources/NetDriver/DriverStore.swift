@@ -4,6 +4,16 @@ import NetConf
 import NetCore
 import NetXML
 
+/// Where an active network's host configuration stands.
+public enum StatusPhase: String, Sendable {
+    /// Fully configured.
+    case running
+    /// `start` was under way.
+    case starting
+    /// `destroy` was under way.
+    case stopping
+}
+
 /// The config and state directories (DESIGN.md "State and recovery").
 ///
 /// config: `networks/NAME.xml` (persistent definitions), `autostart/NAME` (marks).
@@ -64,9 +74,10 @@ public struct DriverStore: Sendable {
 
     // MARK: state
 
-    /// Records an active network's live definition and runtime.
-    public func saveStatus(_ network: NetworkDefinition, runtime: NetworkRuntime) throws(PatchbayError) {
-        var root = XMLElement("networkstatus")
+    /// Records an active network's live definition and runtime. `phase` is `starting` or
+    /// `stopping` while the host is being changed, so a crash in between is recognised on restart.
+    public func saveStatus(_ network: NetworkDefinition, runtime: NetworkRuntime, phase: StatusPhase = .running) throws(PatchbayError) {
+        var root = XMLElement("networkstatus", attributes: phase == .running ? [] : [("phase", phase.rawValue)])
         root.append(runtime.xml)
         root.append(network.xml(inactive: false))
         try AtomicFile.write(XMLWriter.document(root), to: "\(stateDirectory)/networks/\(network.name).xml")
@@ -78,8 +89,8 @@ public struct DriverStore: Sendable {
     }
 
     /// Every recorded active network.
-    public func loadStatuses() -> (networks: [(NetworkDefinition, NetworkRuntime)], problems: [String]) {
-        var found: [(NetworkDefinition, NetworkRuntime)] = []
+    public func loadStatuses() -> (networks: [(NetworkDefinition, NetworkRuntime, StatusPhase)], problems: [String]) {
+        var found: [(NetworkDefinition, NetworkRuntime, StatusPhase)] = []
         var problems: [String] = []
         for file in AtomicFile.list("\(stateDirectory)/networks", suffix: ".xml") {
             let path = "\(stateDirectory)/networks/\(file)"
@@ -87,7 +98,8 @@ public struct DriverStore: Sendable {
                 guard let text = AtomicFile.readText(path) else { continue }
                 let root = try XMLParser.parse(text)
                 guard let network = root.element("network") else { throw .internalError("no <network> in status file") }
-                found.append((try NetworkDefinition.parse(element: network), NetworkRuntime(xml: root.element("runtime") ?? XMLElement("runtime"))))
+                let phase = root.attribute("phase").flatMap(StatusPhase.init(rawValue:)) ?? .running
+                found.append((try NetworkDefinition.parse(element: network), NetworkRuntime(xml: root.element("runtime") ?? XMLElement("runtime")), phase))
             } catch {
                 problems.append("\(path): \(error.message)")
             }

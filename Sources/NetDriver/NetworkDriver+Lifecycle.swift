@@ -61,6 +61,7 @@ extension NetworkDriver {
             guard let live = object.live, let runtime = object.runtime else {
                 throw PatchbayError(.operationInvalid, "network '\(name)' is not active")
             }
+            try store.saveStatus(live, runtime: runtime, phase: .stopping)
             try host.stop(live, runtime: runtime, stateDirectory: hostStateDirectory(name))
             // The kernel objects are gone; now the files that describe them.
             try store.deletePortDirectory(network: live.uuid)
@@ -104,7 +105,15 @@ extension NetworkDriver {
     func startLocked(_ object: inout NetworkObject, definition: NetworkDefinition) throws(PatchbayError) {
         var live = definition
         live.connections = 0
-        let runtime = try host.start(live, floors: [], stateDirectory: hostStateDirectory(live.name))
+        // Recorded before the host changes, so a crash mid-start is found and cleaned up on restart.
+        try store.saveStatus(live, runtime: host.plan(live), phase: .starting)
+        let runtime: NetworkRuntime
+        do {
+            runtime = try host.start(live, floors: [], stateDirectory: hostStateDirectory(live.name))
+        } catch {
+            try? store.deleteStatus(live.name)
+            throw error
+        }
         do {
             try store.saveStatus(live, runtime: runtime)
         } catch {

@@ -18,8 +18,18 @@ extension NetworkDriver {
             networks[network.name] = object
         }
         let (statuses, statusProblems) = store.loadStatuses()
+        var interrupted: [Drift] = []
         loadProblems += statusProblems
-        for (live, runtime) in statuses {
+        for (live, runtime, phase) in statuses {
+            guard phase == .running else {
+                // A start or destroy was cut short: finish taking the network down. Its ports
+                // were never acknowledged on a network that was not running, or were being destroyed.
+                try? host.stop(live, runtime: runtime, stateDirectory: hostStateDirectory(live.name))
+                try store.deletePortDirectory(network: live.uuid)
+                try store.deleteStatus(live.name)
+                interrupted.append(Drift(kind: .interruptedChange, network: live.name, object: phase.rawValue, repaired: true))
+                continue
+            }
             var object = networks[live.name] ?? NetworkObject()
             object.live = live
             object.runtime = runtime
@@ -29,7 +39,7 @@ extension NetworkDriver {
             object.recount()
             networks[live.name] = object
         }
-        drift = reconcileAll()
+        drift = interrupted + reconcileAll()
         for name in networks.keys.sorted() {
             guard var object = networks[name], object.autostart, !object.isActive, let config = object.config else { continue }
             do {

@@ -19,6 +19,8 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
         case strayFirewall = "stray firewall table"
         /// A pool device named by the network is absent from the host.
         case missingPoolDevice = "missing pool device"
+        /// A start or destroy was interrupted by a crash and has been completed as a stop.
+        case interruptedChange = "interrupted change"
     }
 
     /// The kind.
@@ -89,4 +91,15 @@ public protocol NetworkHost: AnyObject, Sendable {
 
     /// Bridge names that exist on the host now (so automatic names avoid them).
     func existingBridgeNames() -> Set<String>
+
+    /// The runtime `start` will produce, known before anything is created, so the driver can
+    /// record it first and a crash mid-start can be cleaned up by `stop`.
+    func plan(_ network: NetworkDefinition) -> NetworkRuntime
+}
+
+extension NetworkHost {
+    /// By default only the bridge is known in advance.
+    public func plan(_ network: NetworkDefinition) -> NetworkRuntime {
+        NetworkRuntime(bridge: network.bridge.name, ownsBridge: network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true)
+    }
 }

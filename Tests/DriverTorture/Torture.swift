@@ -1,0 +1,89 @@
+import Foundation
+import NetCore
+import NetDriver
+
+/// The networks the torture run plays with: one with its own bridge, bandwidth and DHCP (ports
+/// get floors), one direct pool, one routed network.
+enum TortureNetworks {
+    static let names = ["tn0", "tn1", "tn2"]
+
+    static func xml(_ name: String) -> String {
+        switch name {
+        case "tn0":
+            return """
+            <network><name>tn0</name><bridge name='pbtn0'/>
+              <bandwidth><inbound average='100000'/></bandwidth>
+              <ip address='10.230.0.1' prefix='24'><dhcp><range start='10.230.0.10' end='10.230.0.200'/></dhcp></ip>
+            </network>
+            """
+        case "tn1":
+            return "<network><name>tn1</name><forward mode='private'><interface dev='pbtpool1'/><interface dev='pbtpool2'/></forward></network>"
+        default:
+            return "<network><name>tn2</name><bridge name='pbtn2'/><forward mode='route'/><ip address='10.231.0.1' prefix='24'/></network>"
+        }
+    }
+}
+
+/// SplitMix64: a tiny deterministic generator so a failing run can be replayed from its seed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// One random operation after another, each journaled before and after.
+struct Torture {
+    let driver: NetworkDriver
+    let journal: Journal
+    var random: SplitMix64
+
+    init(driver: NetworkDriver, journal: Journal, seed: UInt64) {
+        self.driver = driver
+        self.journal = journal
+        random = SplitMix64(state: seed ^ UInt64(getpid()) << 32)
+    }
+
+    mutating func step() {
+        let network = TortureNetworks.names[Int.random(in: 0..<3, using: &random)]
+        let roll = Int.random(in: 0..<100, using: &random)
+        switch roll {
+        case 0..<40:
+            let uuid = LibvirtUUID.random()
+            let mac = String(format: "52:54:00:%02x:%02x:%02x", UInt8.random(in: 0...255, using: &random),
+                             UInt8.random(in: 0...255, using: &random), UInt8.random(in: 0...255, using: &random))
+            let floor = network == "tn0" && Bool.random(using: &random) ? "<bandwidth><inbound average='1000' floor='10'/></bandwidth>" : ""
+            let xml = """
+            <networkport><uuid>\(uuid)</uuid><owner><name>g</name><uuid>d54df46f-1ab5-4a22-8618-4560ef5fac2c</uuid></owner>
+            <mac address='\(mac)'/>\(floor)</networkport>
+            """
+            perform("port-create \(network) \(uuid)") { _ = try driver.createPort(network: network, xml: xml) }
+        case 40..<70:
+            guard let ports = try? driver.ports(network: network), !ports.isEmpty else { return }
+            let port = ports[Int.random(in: 0..<ports.count, using: &random)]
+            perform("port-delete \(network) \(port.uuid)") { try driver.deletePort(network: network, port: port.uuid) }
+        case 70..<78:
+            perform("define \(network)") { _ = try driver.define(xml: TortureNetworks.xml(network)) }
+        case 78..<88:
+            perform("start \(network)") { try driver.start(name: network) }
+        case 88..<95:
+            perform("destroy \(network)") { try driver.destroy(name: network) }
+        default:
+            perform("undefine \(network)") { try driver.undefine(name: network) }
+        }
+    }
+
+    private func perform(_ operation: String, _ body: () throws -> Void) {
+        journal.append("BEGIN \(operation)")
+        do {
+            try body()
+            journal.append("ACK \(operation)")
+        } catch {
+            journal.append("FAIL \(operation)")
+        }
+    }
+}

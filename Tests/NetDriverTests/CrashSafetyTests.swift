@@ -1,0 +1,68 @@
+import Foundation
+import Glibc
+import HostNet
+import NetCore
+import Testing
+
+/// Kills a driver process with SIGKILL at random points of a long random run, restarts it each
+/// time (recovery runs on start), then checks what was acknowledged against what survived.
+@Suite("Crash safety under SIGKILL", .serialized)
+struct CrashSafetyTests {
+    /// The torture executable, built beside the test bundle.
+    static var tortureBinary: String? {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [here, here.deletingLastPathComponent()].map { $0.appendingPathComponent("patchbay-driver-torture").path }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func run(kills: Int, namespace: String? = nil, tamper: (String) throws -> Void = { _ in }) throws -> (journal: [String], verify: HostCommand.Outcome) {
+        let binary = try #require(tortureBinary, "patchbay-driver-torture must be built (swift build --build-tests builds it)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pb-crash-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (config, state, journal) = ("\(root)/etc", "\(root)/run", "\(root)/journal")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<kills {
+            let pid = try HostCommand.start(binary, ["run", config, state, journal, String(round + 1)] + (namespace.map { [$0] } ?? []))
+            usleep(UInt32.random(in: 5_000...60_000, using: &generator))
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        try tamper(state)
+        let verify = try HostCommand.spawnAndWait(binary, ["verify", config, state, journal] + (namespace.map { [$0] } ?? []))
+        let lines = (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+        return (lines, verify)
+    }
+
+    @Test func acknowledgedWorkSurvivesTwoHundredKills() throws {
+        let (journal, verify) = try Self.run(kills: 200)
+        let acknowledged = journal.filter { $0.hasPrefix("ACK ") }.count
+        var interrupted = 0
+        var open = false
+        for line in journal {
+            if line.hasPrefix("BEGIN ") { if open { interrupted += 1 }; open = true } else { open = false }
+        }
+        print("crash test: 200 SIGKILLs, \(journal.filter { $0.hasPrefix("BEGIN ") }.count) operations, \(acknowledged) acknowledged, \(interrupted) interrupted mid-operation")
+        #expect(acknowledged > 200, "the runs made progress between kills")
+        #expect(interrupted > 20, "many kills landed inside an operation")
+        #expect(verify.status == 0, "\(verify.output)\(verify.errors)")
+    }
+
+    @Test func verifierNoticesLostPorts() throws {
+        // Guards the check itself: removing the port files must be reported.
+        var removed = 0
+        let (_, verify) = try Self.run(kills: 30) { state in
+            let portsRoot = "\(state)/ports"
+            for network in (try? FileManager.default.contentsOfDirectory(atPath: portsRoot)) ?? [] {
+                for file in (try? FileManager.default.contentsOfDirectory(atPath: "\(portsRoot)/\(network)")) ?? [] {
+                    try FileManager.default.removeItem(atPath: "\(portsRoot)/\(network)/\(file)")
+                    removed += 1
+                }
+            }
+        }
+        try #require(removed > 0, "the run left ports to remove")
+        #expect(verify.status != 0)
+        #expect(verify.output.contains("is missing"))
+    }
+}
