@@ -57,7 +57,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "patchbay-bench",
-            dependencies: ["NetConf", "NetXML", "Conformance", "CLibXML2", "HostNet", "Netlink", "NetCore"],
+            dependencies: ["NetConf", "NetXML", "Conformance", "CLibXML2", "HostNet", "Netlink", "NetCore", "NetDriver"],
             path: "bench/patchbay-bench"
         ),
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),

@@ -34,7 +34,9 @@ public struct LibvirtUUID: Hashable, Sendable, CustomStringConvertible {
     /// A random (version 4) UUID, as libvirt generates for documents that omit one.
     public static func random() -> LibvirtUUID {
         var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        // Two 64-bit draws rather than sixteen byte draws: each draw is a getrandom(2) call.
+        let high = generator.next(), low = generator.next()
+        var bytes = (0..<8).map { UInt8(truncatingIfNeeded: high >> ($0 * 8)) } + (0..<8).map { UInt8(truncatingIfNeeded: low >> ($0 * 8)) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         return LibvirtUUID(unchecked: bytes)

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import HostNet
 import NetConf
@@ -31,6 +32,26 @@ public struct DriverStore: Sendable {
         self.stateDirectory = stateDirectory
         for directory in ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks", "\(stateDirectory)/ports"] {
             try AtomicFile.makeDirectory(directory, mode: 0o700)
+        }
+        removeInterruptedWrites()
+    }
+
+    /// Deletes temporary files left by writes that a crash interrupted (the target file still
+    /// holds its previous content, so nothing is lost).
+    private func removeInterruptedWrites() {
+        var directories = ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks"]
+        directories += AtomicFile.list("\(stateDirectory)/ports").map { "\(stateDirectory)/ports/\($0)" }
+        for directory in directories {
+            guard let handle = opendir(directory) else { continue }
+            var stale: [String] = []
+            while let entry = readdir(handle) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name.contains(".tmp-") { stale.append(name) }
+            }
+            closedir(handle)
+            for name in stale { unlink("\(directory)/\(name)") }
         }
     }
 
@@ -117,17 +138,27 @@ public struct DriverStore: Sendable {
         try AtomicFile.remove(portPath(uuid, network: network))
     }
 
-    /// Every port file of a network.
+    /// Every port file of a network, parsed on all cores (restart time is dominated by this).
     public func loadPorts(network: LibvirtUUID) -> (ports: [NetworkPortDefinition], problems: [String]) {
+        let directory = "\(stateDirectory)/ports/\(network)"
+        let files = AtomicFile.list(directory, suffix: ".xml")
+        let results = ParsedPorts(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let path = "\(directory)/\(files[index])"
+            guard let text = AtomicFile.readText(path) else { return }
+            do throws(PatchbayError) {
+                results.set(index, .success(try NetworkPortDefinition.parse(xml: text)))
+            } catch {
+                results.set(index, .failure(PatchbayError(error.code, "\(path): \(error.message)")))
+            }
+        }
         var ports: [NetworkPortDefinition] = []
         var problems: [String] = []
-        let directory = "\(stateDirectory)/ports/\(network)"
-        for file in AtomicFile.list(directory, suffix: ".xml") {
-            do throws(PatchbayError) {
-                guard let text = AtomicFile.readText("\(directory)/\(file)") else { continue }
-                ports.append(try NetworkPortDefinition.parse(xml: text))
-            } catch {
-                problems.append("\(directory)/\(file): \(error.message)")
+        for result in results.values {
+            switch result {
+            case .success(let port): ports.append(port)
+            case .failure(let error): problems.append(error.detail)
+            case nil: break
             }
         }
         return (ports, problems)
@@ -143,4 +174,18 @@ public struct DriverStore: Sendable {
     private func portPath(_ port: LibvirtUUID, network: LibvirtUUID) -> String {
         "\(stateDirectory)/ports/\(network)/\(port).xml"
     }
+}
+
+/// Results of parallel port parsing, one slot per file.
+private final class ParsedPorts: @unchecked Sendable {
+    private var slots: [Result<NetworkPortDefinition, PatchbayError>?]
+    private let lock = DriverLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<NetworkPortDefinition, PatchbayError>) {
+        lock.withLock { slots[index] = result }
+    }
+
+    var values: [Result<NetworkPortDefinition, PatchbayError>?] { lock.withLock { slots } }
 }

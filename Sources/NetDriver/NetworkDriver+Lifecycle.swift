@@ -13,7 +13,7 @@ extension NetworkDriver {
             try checkDuplicate(network)
             try assignHostDefaults(&network)
             try store.saveConfig(network)
-            var object = networks[network.name] ?? NetworkObject()
+            let object = networks[network.name] ?? NetworkObject()
             object.config = network
             networks[network.name] = object
             hub.publish(.lifecycle(network: network.name, uuid: network.uuid, change: .defined))
@@ -33,9 +33,9 @@ extension NetworkDriver {
                 throw PatchbayError(.operationInvalid, "network is already active")
             }
             try assignHostDefaults(&network)
-            var object = networks[network.name] ?? NetworkObject()
+            let object = networks[network.name] ?? NetworkObject()
             let wasKnown = networks[network.name] != nil
-            try startLocked(&object, definition: network)
+            try startLocked(object, definition: network)
             if !wasKnown { object.config = nil }
             networks[network.name] = object
             guard let summary = Self.summary(object) else { throw PatchbayError.internalError("network vanished") }
@@ -46,10 +46,10 @@ extension NetworkDriver {
     /// Starts a defined network.
     public func start(name: String) throws(PatchbayError) {
         try lock.withLock { () throws(PatchbayError) in
-            var object = try object(named: name)
+            let object = try object(named: name)
             guard !object.isActive else { throw PatchbayError(.operationInvalid, "network is already active") }
             guard let config = object.config else { throw PatchbayError.internalError("network '\(name)' has no definition") }
-            try startLocked(&object, definition: config)
+            try startLocked(object, definition: config)
             networks[name] = object
         }
     }
@@ -57,7 +57,7 @@ extension NetworkDriver {
     /// Stops a running network; a transient one disappears.
     public func destroy(name: String) throws(PatchbayError) {
         try lock.withLock { () throws(PatchbayError) in
-            var object = try object(named: name)
+            let object = try object(named: name)
             guard let live = object.live, let runtime = object.runtime else {
                 throw PatchbayError(.operationInvalid, "network '\(name)' is not active")
             }
@@ -66,6 +66,7 @@ extension NetworkDriver {
             // The kernel objects are gone; now the files that describe them.
             try store.deletePortDirectory(network: live.uuid)
             try store.deleteStatus(name)
+            for uuid in object.ports.keys { portOwners[uuid] = nil }
             object.live = nil
             object.runtime = nil
             object.ports = [:]
@@ -77,7 +78,7 @@ extension NetworkDriver {
     /// Removes a network's persistent definition; a running network becomes transient.
     public func undefine(name: String) throws(PatchbayError) {
         try lock.withLock { () throws(PatchbayError) in
-            var object = try object(named: name)
+            let object = try object(named: name)
             guard let config = object.config else {
                 throw PatchbayError(.operationInvalid, "network '\(name)' is transient: it has no persistent definition to undefine")
             }
@@ -92,7 +93,7 @@ extension NetworkDriver {
     /// Marks or unmarks a persistent network to start with the daemon.
     public func setAutostart(name: String, _ autostart: Bool) throws(PatchbayError) {
         try lock.withLock { () throws(PatchbayError) in
-            var object = try object(named: name)
+            let object = try object(named: name)
             guard object.isPersistent else { throw PatchbayError(.operationInvalid, "cannot set autostart for transient network") }
             try store.setAutostart(name, autostart)
             object.autostart = autostart
@@ -102,7 +103,7 @@ extension NetworkDriver {
 
     // MARK: helpers (called with the lock held)
 
-    func startLocked(_ object: inout NetworkObject, definition: NetworkDefinition) throws(PatchbayError) {
+    func startLocked(_ object: NetworkObject, definition: NetworkDefinition) throws(PatchbayError) {
         var live = definition
         live.connections = 0
         // Recorded before the host changes, so a crash mid-start is found and cleaned up on restart.
@@ -135,8 +136,7 @@ extension NetworkDriver {
             throw PatchbayError(.operationFailed, "network '\(other.name)' is already defined with uuid \(network.uuid)")
         }
         if let bridge = network.bridge.name, !bridge.contains("%"),
-           let other = networks.values.first(where: { $0.name != network.name && ($0.runtime?.bridge ?? $0.current?.bridge.name) == bridge }) {
-            _ = other
+           networks.values.contains(where: { $0.bridgeName == bridge && $0.name != network.name }) {
             throw PatchbayError(.internalError, "bridge name '\(bridge)' already in use.")
         }
     }
@@ -150,7 +150,7 @@ extension NetworkDriver {
         if pattern.contains("%d") {
             var taken = host.existingBridgeNames()
             for other in networks.values where other.name != network.name {
-                if let name = other.runtime?.bridge ?? other.current?.bridge.name { taken.insert(name) }
+                if let name = other.bridgeName { taken.insert(name) }
             }
             guard let free = (0..<4096).lazy.map({ pattern.replacingFirst("%d", with: String($0)) }).first(where: { !taken.contains($0) }) else {
                 throw PatchbayError(.internalError, "Bridge generation exceeded max id 4096")

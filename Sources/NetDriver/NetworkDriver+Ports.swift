@@ -22,65 +22,73 @@ extension NetworkDriver {
         var port = try NetworkPortDefinition.parse(xml: xml)
         try NetworkPortReclaim.check(port, flags: flags.rawValue)
         return try lock.withLock { () throws(PatchbayError) in
-            var object = try object(named: name)
-            guard var network = object.live, let runtime = object.runtime else {
-                throw PatchbayError(.operationInvalid, "network '\(name)' is not active")
-            }
-            if object.ports[port.uuid] != nil || networks.values.contains(where: { $0.ports[port.uuid] != nil }) {
+            if portOwners[port.uuid] != nil {
                 throw PatchbayError(.networkPortExist, "Network port with UUID \(port.uuid) already exists")
             }
-            let resolution = try PortResolution(port: port, network: network)
-            port.bandwidth = resolution.bandwidth
-            port.vlan = resolution.vlan
-            port.trustGuestRxFilters = resolution.trustGuestRxFilters
-            port.virtualPort = resolution.virtualPort
-            if resolution.portgroup != nil, port.group == nil { port.group = resolution.portgroup?.name }
-            if !flags.contains(.reclaim) {
-                port.plug = try plug(for: network, runtime: runtime, virtualPort: resolution.virtualPort)
-            }
-            let floor = port.bandwidth?.inbound?.floor
-            try FloorAdmission.check(floor: floor, mac: port.mac, network: network, grantedTotal: object.flooredTotal)
-            if let floor, floor.value > 0 {
-                let used = Set(object.ports.values.compactMap(\.classID))
-                let keep = port.classID.flatMap { used.contains($0) ? nil : $0 }
-                port.classID = keep ?? (NetworkFloorClasses.first...).first { !used.contains($0) }
-            } else {
-                port.classID = nil
-            }
-            try store.savePort(port, network: network.uuid)
-            if let floor, floor.value > 0, let classID = port.classID {
-                do throws(PatchbayError) {
-                    try host.plugFloor(PortFloor(classID: classID, floor: floor, mac: port.mac), network: network, runtime: runtime,
-                                       flooredTotal: object.flooredTotal)
-                } catch {
-                    try? store.deletePort(port.uuid, network: network.uuid)
-                    throw error
-                }
-            }
-            object.ports[port.uuid] = port
-            object.recount()
-            network = object.live ?? network
-            networks[name] = object
-            hub.publish(.port(network: name, networkUUID: network.uuid, port: port.uuid, change: .created))
+            try createPortLocked(&port, in: try object(named: name), flags: flags)
             return port
         }
+    }
+
+    func createPortLocked(_ port: inout NetworkPortDefinition, in object: NetworkObject, flags: NetworkPortCreateFlags) throws(PatchbayError) {
+        guard let network = object.live, let runtime = object.runtime else {
+            throw PatchbayError(.operationInvalid, "network '\(object.name)' is not active")
+        }
+        let resolution = try PortResolution(port: port, network: network)
+        port.bandwidth = resolution.bandwidth
+        port.vlan = resolution.vlan
+        port.trustGuestRxFilters = resolution.trustGuestRxFilters
+        port.virtualPort = resolution.virtualPort
+        if resolution.portgroup != nil, port.group == nil { port.group = resolution.portgroup?.name }
+        if !flags.contains(.reclaim) {
+            port.plug = try plug(for: network, runtime: runtime, virtualPort: resolution.virtualPort)
+        }
+        var floor: PortFloor?
+        if let rate = port.bandwidth?.inbound?.floor, rate.value > 0 {
+            let granted = object.flooredTotal
+            try FloorAdmission.check(floor: rate, mac: port.mac, network: network, grantedTotal: granted)
+            let used = Set(object.ports.values.compactMap(\.classID))
+            let keep = port.classID.flatMap { used.contains($0) ? nil : $0 }
+            let classID = keep ?? (NetworkFloorClasses.first...).first { !used.contains($0) } ?? NetworkFloorClasses.first
+            port.classID = classID
+            floor = PortFloor(classID: classID, floor: rate, mac: port.mac)
+        } else {
+            port.classID = nil
+        }
+        // The file first: a crash from here on leaves a port that recovery knows about.
+        try store.savePort(port, network: network.uuid)
+        if let floor {
+            do throws(PatchbayError) {
+                try host.plugFloor(floor, network: network, runtime: runtime, flooredTotal: object.flooredTotal)
+            } catch {
+                try? store.deletePort(port.uuid, network: network.uuid)
+                throw error
+            }
+        }
+        object.ports[port.uuid] = port
+        portOwners[port.uuid] = network.name
+        object.account(port, delta: 1)
+        hub.publish(.port(network: network.name, networkUUID: network.uuid, port: port.uuid, change: .created))
     }
 
     /// Deletes a port: its floor leaves the bridge first, then its file goes.
     public func deletePort(network name: String, port uuid: LibvirtUUID) throws(PatchbayError) {
         try lock.withLock { () throws(PatchbayError) in
-            var object = try object(named: name)
-            guard let network = object.live, let runtime = object.runtime, let port = object.ports[uuid] else {
-                throw PatchbayError(.noNetworkPort, "no network port with matching uuid '\(uuid)'")
+            let object = try object(named: name)
+            do {
+                guard let network = object.live, let runtime = object.runtime, let port = object.ports[uuid] else {
+                    throw PatchbayError(.noNetworkPort, "no network port with matching uuid '\(uuid)'")
+                }
+                if let classID = port.classID, port.bandwidth?.inbound?.floor != nil {
+                    let remaining = object.flooredTotal - (port.bandwidth?.inbound?.floor?.value ?? 0)
+                    try host.unplugFloor(classID: classID, network: network, runtime: runtime, flooredTotal: remaining)
+                }
+                try store.deletePort(uuid, network: network.uuid)
+                object.ports[uuid] = nil
+                portOwners[uuid] = nil
+                object.account(port, delta: -1)
+                hub.publish(.port(network: name, networkUUID: network.uuid, port: uuid, change: .deleted))
             }
-            object.ports[uuid] = nil
-            if let classID = port.classID, port.bandwidth?.inbound?.floor != nil {
-                try host.unplugFloor(classID: classID, network: network, runtime: runtime, flooredTotal: object.flooredTotal)
-            }
-            try store.deletePort(uuid, network: network.uuid)
-            object.recount()
-            networks[name] = object
-            hub.publish(.port(network: name, networkUUID: network.uuid, port: uuid, change: .deleted))
         }
     }
 
@@ -89,7 +97,7 @@ extension NetworkDriver {
         try lock.withLock { () throws(PatchbayError) in
             let object = try object(named: name)
             guard object.isActive else { throw PatchbayError(.operationInvalid, "network '\(name)' is not active") }
-            return object.ports.values.sorted { $0.uuid.description < $1.uuid.description }
+            return object.ports.values.sorted { $0.uuid.bytes.lexicographicallyPrecedes($1.uuid.bytes) }
         }
     }
 

@@ -12,7 +12,7 @@ extension NetworkDriver {
         loadProblems = configProblems
         let autostart = store.autostartNames()
         for network in configs {
-            var object = NetworkObject()
+            let object = NetworkObject()
             object.config = network
             object.autostart = autostart.contains(network.name)
             networks[network.name] = object
@@ -30,20 +30,21 @@ extension NetworkDriver {
                 interrupted.append(Drift(kind: .interruptedChange, network: live.name, object: phase.rawValue, repaired: true))
                 continue
             }
-            var object = networks[live.name] ?? NetworkObject()
+            let object = networks[live.name] ?? NetworkObject()
             object.live = live
             object.runtime = runtime
             let (ports, portProblems) = store.loadPorts(network: live.uuid)
             loadProblems += portProblems
             object.ports = Dictionary(ports.map { ($0.uuid, $0) }, uniquingKeysWith: { first, _ in first })
+            for uuid in object.ports.keys { portOwners[uuid] = live.name }
             object.recount()
             networks[live.name] = object
         }
         drift = interrupted + reconcileAll()
         for name in networks.keys.sorted() {
-            guard var object = networks[name], object.autostart, !object.isActive, let config = object.config else { continue }
+            guard let object = networks[name], object.autostart, !object.isActive, let config = object.config else { continue }
             do {
-                try startLocked(&object, definition: config)
+                try startLocked(object, definition: config)
                 networks[name] = object
             } catch {
                 loadProblems.append("autostart of network '\(name)' failed: \(error.message)")

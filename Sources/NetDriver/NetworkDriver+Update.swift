@@ -24,7 +24,7 @@ extension NetworkDriver {
             throw PatchbayError(.invalidArg, "unsupported flags (0x\(String(flags.rawValue & ~UInt32(3), radix: 16))) in function virNetworkUpdate")
         }
         try lock.withLock { () throws(PatchbayError) in
-            var object = try object(named: name)
+            let object = try object(named: name)
             var affectLive = flags.contains(.live)
             var affectConfig = flags.contains(.config)
             if !affectLive && !affectConfig {

@@ -13,6 +13,8 @@ public final class NetworkDriver: @unchecked Sendable {
     let lock = DriverLock()
     let hub = EventHub()
     var networks: [String: NetworkObject] = [:]
+    /// Which network holds each port, so a UUID is checked and found without scanning networks.
+    var portOwners: [LibvirtUUID: String] = [:]
     var drift: [Drift] = []
     /// Problems met while loading (unreadable files), kept for the drift report.
     public internal(set) var loadProblems: [String] = []
@@ -122,7 +124,7 @@ public final class NetworkDriver: @unchecked Sendable {
     func reconcileAll() -> [Drift] {
         var found: [Drift] = []
         for name in networks.keys.sorted() {
-            guard var object = networks[name], let live = object.live, var runtime = object.runtime else { continue }
+            guard let object = networks[name], let live = object.live, var runtime = object.runtime else { continue }
             let before = runtime
             found += host.reconcile(live, runtime: &runtime, floors: object.floors, stateDirectory: hostStateDirectory(name))
             if runtime != before {

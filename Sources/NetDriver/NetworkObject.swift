@@ -3,7 +3,10 @@ import NetCore
 
 /// One network as the driver tracks it: its persistent definition, its live state when active,
 /// and its ports.
-struct NetworkObject: Sendable {
+///
+/// A class, so the driver's table holds references: looking networks up or scanning them never
+/// copies definitions or port tables. It is only touched under the driver's lock.
+final class NetworkObject {
     /// The persistent definition (nil for a transient network).
     var config: NetworkDefinition?
     /// The running definition (nil when inactive), with live connection counts.
@@ -17,10 +20,12 @@ struct NetworkObject: Sendable {
 
     /// The definition in effect: live when active, else persistent.
     var current: NetworkDefinition? { live ?? config }
-    /// Name (the same in both definitions).
-    var name: String { current?.name ?? "" }
+    /// Name (the same in both definitions); read field by field so no definition is copied.
+    var name: String { live?.name ?? config?.name ?? "" }
     /// UUID.
-    var uuid: LibvirtUUID? { current?.uuid }
+    var uuid: LibvirtUUID? { live?.uuid ?? config?.uuid }
+    /// The bridge ports attach to, as far as known.
+    var bridgeName: String? { runtime?.bridge ?? live?.bridge.name ?? config?.bridge.name }
     /// Running.
     var isActive: Bool { live != nil }
     /// Has a persistent definition.
@@ -37,8 +42,19 @@ struct NetworkObject: Sendable {
     /// Sum of the floors granted, in KiB/s.
     var flooredTotal: UInt64 { floors.reduce(0) { $0 + $1.floor.value } }
 
+    /// Counts a port in (`delta` 1) or out (`delta` -1) of the live connection counts.
+    func account(_ port: NetworkPortDefinition, delta: Int) {
+        guard var network = live else { return }
+        network.connections += delta
+        if var forward = network.forward, let index = forward.pool.firstIndex(where: { Self.uses(port, $0) }) {
+            forward.pool[index].connections += delta
+            network.forward = forward
+        }
+        live = network
+    }
+
     /// Recounts the live connection counts (network and pool devices) from the ports.
-    mutating func recount() {
+    func recount() {
         guard var network = live else { return }
         network.connections = ports.count
         if var forward = network.forward {

@@ -6,6 +6,7 @@ import NetDriver
 /// The host for a torture run: the real one inside a namespace, or one that touches nothing.
 final class TortureHost: NetworkHost, @unchecked Sendable {
     private let real: NetworkHost?
+    // The real host, once wired, replaces InertNetworkHost when a namespace is given.
     private let namespace: String?
 
     private init(real: NetworkHost?, namespace: String?) {
@@ -14,12 +15,12 @@ final class TortureHost: NetworkHost, @unchecked Sendable {
     }
 
     static func make(namespace: String?) throws -> TortureHost {
-        TortureHost(real: nil, namespace: namespace)
+        TortureHost(real: InertNetworkHost(), namespace: namespace)
     }
 
     func start(_ network: NetworkDefinition, floors: [PortFloor], stateDirectory: String) throws(PatchbayError) -> NetworkRuntime {
-        if let real { return try real.start(network, floors: floors, stateDirectory: stateDirectory) }
-        return NetworkRuntime(bridge: network.bridge.name, ownsBridge: true)
+        guard let real else { throw PatchbayError.internalError("no host") }
+        return try real.start(network, floors: floors, stateDirectory: stateDirectory)
     }
 
     func stop(_ network: NetworkDefinition, runtime: NetworkRuntime, stateDirectory: String) throws(PatchbayError) {

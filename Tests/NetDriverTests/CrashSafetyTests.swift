@@ -50,18 +50,30 @@ struct CrashSafetyTests {
     }
 
     @Test func verifierNoticesLostPorts() throws {
-        // Guards the check itself: removing the port files must be reported.
+        // Guards the check itself: removing the files of ports whose creation was acknowledged,
+        // and that nothing later touched, must be reported.
         var removed = 0
-        let (_, verify) = try Self.run(kills: 30) { state in
+        let (_, verify) = try Self.run(kills: 40) { state in
+            let journal = (try? String(contentsOfFile: "\(state)/../journal", encoding: .utf8)) ?? ""
+            let lines = journal.split(separator: "\n").map(String.init)
+            var untouched: Set<String> = []
+            for (index, line) in lines.enumerated() where line.hasPrefix("ACK port-create ") {
+                let words = line.split(separator: " ")
+                guard words.count == 4 else { continue }
+                let (network, uuid) = (String(words[2]), String(words[3]))
+                let later = lines[(index + 1)...]
+                if !later.contains(where: { $0.contains(uuid) || $0.hasSuffix("destroy \(network)") }) { untouched.insert(uuid) }
+            }
             let portsRoot = "\(state)/ports"
             for network in (try? FileManager.default.contentsOfDirectory(atPath: portsRoot)) ?? [] {
-                for file in (try? FileManager.default.contentsOfDirectory(atPath: "\(portsRoot)/\(network)")) ?? [] {
+                for file in (try? FileManager.default.contentsOfDirectory(atPath: "\(portsRoot)/\(network)")) ?? []
+                where untouched.contains(String(file.prefix(36))) {
                     try FileManager.default.removeItem(atPath: "\(portsRoot)/\(network)/\(file)")
                     removed += 1
                 }
             }
         }
-        try #require(removed > 0, "the run left ports to remove")
+        try #require(removed > 0, "the run left acknowledged ports to remove")
         #expect(verify.status != 0)
         #expect(verify.output.contains("is missing"))
     }

@@ -98,7 +98,7 @@ public struct NetworkPortDefinition: Hashable, Sendable {
     /// libvirt's MAC syntax for ports: six 1–2 digit hex octets separated by colons only.
     private static func parseMAC(_ text: String) throws(PatchbayError) -> MACAddress {
         // NetCore also accepts dash separators (for other documents); libvirt's port parser does not.
-        guard !text.contains("-") else { throw .internalError("Unable to parse MAC '\(text)'") }
+        guard !text.utf8.contains(UInt8(ascii: "-")) else { throw .internalError("Unable to parse MAC '\(text)'") }
         return try MACAddress(text)
     }
 
