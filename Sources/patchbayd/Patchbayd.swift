@@ -18,7 +18,7 @@ struct Patchbayd: AsyncParsableCommand {
     var configDir = "/etc/patchbay"
     @Option(help: "Directory of live state (running networks, ports, dnsmasq files).")
     var stateDir = "/run/patchbay"
-    @Option(help: "Host backend: 'linux' configures the kernel, 'stand-in' only keeps books (development).")
+    @Option(help: "Host backend: 'linux' configures the kernel, 'inert' only keeps books (development, protocol tests).")
     var host = HostKind.linux
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
