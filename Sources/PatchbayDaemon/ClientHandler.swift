@@ -19,6 +19,10 @@ final class ClientHandler: ChannelInboundHandler {
     private var keepalive: RepeatedTask?
     private var lastReceived = NIODeadline.now()
     private var unansweredPings = 0
+    /// Calls running for this connection; past `maxOutstandingCalls` the socket is not read
+    /// until some finish, so a flooding client queues in its own socket buffer, not in our memory.
+    private var outstandingCalls = 0
+    static let maxOutstandingCalls = 64
 
     init(session: ClientSession, dispatcher: Dispatcher, broker: EventBroker, pool: NIOThreadPool,
          configuration: DaemonConfiguration, logger: Logger) {
@@ -81,7 +85,16 @@ final class ClientHandler: ChannelInboundHandler {
     private func run(on context: ChannelHandlerContext, channel: Channel, _ work: @escaping @Sendable () -> Packet) {
         let logger = logger
         let id = session.id
+        outstandingCalls += 1
+        if outstandingCalls == Self.maxOutstandingCalls { channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in } }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         pool.runIfActive(eventLoop: context.eventLoop, work).whenComplete { result in
+            // Runs on the connection's event loop, like every other use of the handler's state.
+            let handler = bound.value
+            if handler.outstandingCalls == Self.maxOutstandingCalls {
+                channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            }
+            handler.outstandingCalls -= 1
             switch result {
             case let .success(reply):
                 channel.send(reply).whenFailure { error in
