@@ -71,6 +71,11 @@ public final class Daemon: Sendable {
 
     private func bind(_ role: SocketRole) async throws -> Channel {
         let path = socketPath(role)
+        // A leftover file from a killed daemon is replaced; a socket someone still answers on
+        // belongs to a running daemon, which must not be silently cut off.
+        if SocketProbe.isListening(path) {
+            throw PatchbayError(.operationFailed, "another daemon is already listening on \(path)", domain: .rpc)
+        }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .childChannelInitializer { [self] channel in

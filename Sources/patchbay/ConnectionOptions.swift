@@ -5,8 +5,19 @@ import PatchbayClient
 
 /// How a command reaches the daemon.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: [.customShort("c"), .long], help: "The daemon's socket.")
+    @Option(name: [.customShort("c"), .long], help: "The daemon's socket, or a libvirt URI such as 'network:///system?socket=PATH'.")
     var connect = "/run/libvirt/virtnetworkd-sock"
+
+    /// The socket path: `connect` itself, or the `socket=` parameter of a libvirt URI (the
+    /// default network socket when the URI names none), so virsh's -c values work here too.
+    var socketPath: String {
+        guard connect.contains("://") else { return connect }
+        let query = connect.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
+        for parameter in query.split(separator: "&") where parameter.hasPrefix("socket=") {
+            return String(parameter.dropFirst("socket=".count))
+        }
+        return "/run/libvirt/virtnetworkd-sock"
+    }
 
     @Flag(name: [.customShort("r"), .long], help: "Open the connection read-only.")
     var readonly = false
@@ -15,7 +26,7 @@ struct ConnectionOptions: ParsableArguments {
     /// stderr) and the command exits 1.
     func run(_ body: (NetworkClient) throws(PatchbayError) -> Void) throws {
         do throws(PatchbayError) {
-            let client = try NetworkClient(socketPath: connect, readOnly: readonly)
+            let client = try NetworkClient(socketPath: socketPath, readOnly: readonly)
             defer { client.close() }
             try body(client)
         } catch {

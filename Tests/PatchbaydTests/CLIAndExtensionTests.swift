@@ -20,6 +20,8 @@ struct CLIAndExtensionTests {
             result = try daemon.cli("net-list", "--json")
             let list = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]]
             #expect(list?.first?["name"] as? String == "c1" && list?.first?["bridge"] as? String == "pbc1", "\(result)")
+            result = try Shell.run(DaemonHarness.cli, ["net-list", "-c", daemon.uri])
+            #expect(result.output.contains(" c1 "), "a virsh-style URI works too: \(result)")
             result = try daemon.cli("net-info", "c1")
             #expect(result.output.contains("Bridge:         pbc1"), "\(result)")
             #expect(try daemon.cli("net-dumpxml", "c1").output.contains("<name>c1</name>"))

@@ -37,6 +37,17 @@ struct ProtocolRobustnessTests {
         }
     }
 
+    @Test("a second daemon on the same sockets refuses to start; the first keeps serving")
+    func secondDaemonRefused() throws {
+        try DaemonHarness.with { daemon in
+            let result = try Shell.run(DaemonHarness.binary, ["--socket-dir", daemon.socketDirectory, "--config-dir", "\(daemon.root)/etc2",
+                                                              "--state-dir", "\(daemon.root)/run2", "--host", "inert"])
+            #expect(result.status != 0)
+            #expect(result.errors.contains("another daemon is already listening on"), "\(result)")
+            #expect(try Self.healthy(daemon))
+        }
+    }
+
     @Test("wrong program, wrong version, unknown procedure and streams get error replies")
     func wrongProgramAndVersion() throws {
         try DaemonHarness.with { daemon in
