@@ -124,6 +124,14 @@ struct VirshEndToEndTests {
             // Reading is allowed on the read-only socket.
             result = try daemon.virsh("net-list", "--all", readOnly: true)
             #expect(result.status == 0 && result.output.contains("t5"), "\(result)")
+            // An exhausted pool: a passthrough network has one device, so one port.
+            let pool = try daemon.file("pool.xml", "<network><name>pool</name><forward mode='passthrough'><interface dev='pbx9'/></forward></network>")
+            #expect(try daemon.virsh("net-create", pool).status == 0)
+            #expect(try daemon.virsh("net-port-create", "pool", try daemon.file("pa.xml", Fixtures.port())).status == 0)
+            let second = try daemon.file("pb.xml", Fixtures.port("22222222-2222-3333-4444-555555555555", mac: "52:54:00:11:22:44"))
+            result = try daemon.virsh("net-port-create", "pool", second)
+            #expect(result.status == 1)
+            #expect(result.errors.contains("network 'pool' requires exclusive access to interfaces, but none are available"), "\(result)")
             result = try daemon.virsh("version")
             #expect(result.errors.contains("this function is not supported by the connection driver: virConnectGetVersion"), "\(result)")
             #expect(daemon.isRunning)
