@@ -35,12 +35,14 @@ public final class EventBroker: @unchecked Sendable {
 
     /// Adds a registration and returns its callback id (libvirtd numbers from 0).
     func register(_ session: ClientSession, kind: Kind, network: LibvirtUUID?) -> Int32 {
-        lock.withLock {
+        let id = lock.withLock {
             let id = nextID
             nextID = nextID == Int32.max ? 0 : nextID + 1
             registrations[id] = Registration(session: session, kind: kind, network: network)
             return id
         }
+        logger.debug("events registered", metadata: ["connection": "\(session.id)", "callback": "\(id)", "kind": "\(kind)"])
+        return id
     }
 
     /// Removes a registration of this connection; another connection's id is refused as unknown.

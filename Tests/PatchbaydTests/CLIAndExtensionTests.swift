@@ -53,11 +53,12 @@ struct CLIAndExtensionTests {
         try DaemonHarness.with { daemon in
             let listener = Process()
             listener.executableURL = URL(fileURLWithPath: DaemonHarness.cli)
-            listener.arguments = ["-c", daemon.networkSocket, "event", "--loop", "--json", "--timeout", "3"]
+            listener.arguments = ["-c", daemon.networkSocket, "event", "--loop", "--json", "--timeout", "6"]
             let pipe = Pipe()
             listener.standardOutput = pipe
             try listener.run()
-            usleep(500_000)
+            // Lifecycle and port registrations.
+            try daemon.waitForEventRegistrations(2)
             let xml = try daemon.file("e1.xml", Fixtures.network("e1", bridge: "pbe1"))
             #expect(try daemon.cli("net-create", xml).status == 0)
             #expect(try daemon.cli("net-port-create", "e1", try daemon.file("p.xml", Fixtures.port())).status == 0)

@@ -99,6 +99,17 @@ final class DaemonHarness: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: root)
     }
 
+    /// Waits until the daemon has logged `count` event registrations (a listener is ready).
+    func waitForEventRegistrations(_ count: Int, timeout: TimeInterval = 15) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if text.components(separatedBy: "events registered").count - 1 >= count { return }
+            usleep(20_000)
+        }
+        throw HarnessError("no event registration seen:\n\(log(tail: 20))")
+    }
+
     /// The last lines of the daemon's log.
     func log(tail: Int) -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""

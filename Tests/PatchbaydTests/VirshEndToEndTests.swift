@@ -79,13 +79,12 @@ struct VirshEndToEndTests {
         try DaemonHarness.with { daemon in
             let listener = Process()
             listener.executableURL = URL(fileURLWithPath: "/usr/bin/virsh")
-            listener.arguments = ["-c", daemon.uri, "net-event", "--loop", "--event", "lifecycle", "--timeout", "4"]
+            listener.arguments = ["-c", daemon.uri, "net-event", "--loop", "--event", "lifecycle", "--timeout", "8"]
             let pipe = Pipe()
             listener.standardOutput = pipe
             listener.standardError = pipe
             try listener.run()
-            // Registration happens right after connect; give virsh a moment to make it.
-            usleep(700_000)
+            try daemon.waitForEventRegistrations(1)
             let xml = try daemon.file("t4.xml", Fixtures.network("t4", bridge: "pbt4"))
             #expect(try daemon.virsh("net-define", xml).status == 0)
             #expect(try daemon.virsh("net-start", "t4").status == 0)
