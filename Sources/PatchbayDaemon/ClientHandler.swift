@@ -75,7 +75,14 @@ final class ClientHandler: ChannelInboundHandler {
                (try? XDRDecoder.decode(ConnectSupportsFeatureArgs.self, from: payload))?.feature == ConnectFeature.programKeepalive.rawValue {
                 startKeepalive(context: context)
             }
-            run(on: context, channel: channel) { dispatcher.reply(to: procedure, header: header, payload: payload, session: session) }
+            if procedure.isMutating {
+                run(on: context, channel: channel) { dispatcher.reply(to: procedure, header: header, payload: payload, session: session) }
+            } else {
+                // Reads only wait for the driver's lock, never for the host, and handing them to a
+                // worker costs two thread wake-ups, which dominated their latency; they are
+                // answered here, at worst after the one host operation holding the lock.
+                channel.send(dispatcher.reply(to: procedure, header: header, payload: payload, session: session))
+            }
         case let .patchbayCall(header, payload):
             run(on: context, channel: channel) { dispatcher.reply(toPatchbay: header, payload: payload, session: session) }
         }
