@@ -60,15 +60,15 @@ let package = Package(
             dependencies: ["NetConf", "NetXML", "Conformance", "CLibXML2", "HostNet", "Netlink", "NetCore", "NetDriver"],
             path: "bench/patchbay-bench"
         ),
-        .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
-        .testTarget(name: "NetXMLTests", dependencies: ["NetXML"]),
-        .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NetCoreTests", dependencies: ["NetCore", "TestSupport"]),
+        .testTarget(name: "NetXMLTests", dependencies: ["NetXML", "TestSupport"]),
+        .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML", "TestSupport"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"]),
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "Netlink", "NetConf", "NetCore", "TestSupport"]),
         .executableTarget(
             name: "patchbay-driver-torture",
-            dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink"],
+            dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink", "TestSupport"],
             path: "Tests/DriverTorture"
         ),
         .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink", "TestSupport"]),

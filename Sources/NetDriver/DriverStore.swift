@@ -179,7 +179,7 @@ public struct DriverStore: Sendable {
 /// Results of parallel port parsing, one slot per file.
 private final class ParsedPorts: @unchecked Sendable {
     private var slots: [Result<NetworkPortDefinition, PatchbayError>?]
-    private let lock = DriverLock()
+    private let lock = Lock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 

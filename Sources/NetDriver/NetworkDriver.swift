@@ -10,7 +10,7 @@ import NetCore
 public final class NetworkDriver: @unchecked Sendable {
     let store: DriverStore
     let host: NetworkHost
-    let lock = DriverLock()
+    let lock = Lock()
     let hub = EventHub()
     var networks: [String: NetworkObject] = [:]
     /// Which network holds each port, so a UUID is checked and found without scanning networks.

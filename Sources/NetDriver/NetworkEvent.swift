@@ -1,4 +1,3 @@
-import Glibc
 import NetCore
 
 /// Something that happened to a network or a port, for management applications to build policy on.
@@ -38,7 +37,7 @@ public enum NetworkEvent: Sendable, Equatable {
 final class EventHub: @unchecked Sendable {
     private var subscribers: [Int: AsyncStream<NetworkEvent>.Continuation] = [:]
     private var nextID = 0
-    private let lock = DriverLock()
+    private let lock = Lock()
 
     /// A new subscription: its id (to cancel) and its stream.
     func subscribe() -> (id: Int, events: AsyncStream<NetworkEvent>) {
@@ -62,20 +61,5 @@ final class EventHub: @unchecked Sendable {
     func publish(_ event: NetworkEvent) {
         let targets = lock.withLock { Array(subscribers.values) }
         for continuation in targets { continuation.yield(event) }
-    }
-}
-
-/// A pthread mutex for the driver's state.
-final class DriverLock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&mutex, nil) }
-
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }

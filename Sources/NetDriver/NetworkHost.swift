@@ -1,3 +1,4 @@
+import HostNet
 import NetConf
 import NetCore
 
@@ -47,21 +48,7 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A port's share of the network's bridge (its floor), which the host puts in place.
-public struct PortFloor: Sendable, Equatable {
-    /// Class number on the bridge.
-    public var classID: UInt32
-    /// Guaranteed inbound rate.
-    public var floor: KibibytesPerSecond
-    /// The port's MAC, which selects its traffic.
-    public var mac: MACAddress
-
-    /// Creates a floor.
-    public init(classID: UInt32, floor: KibibytesPerSecond, mac: MACAddress) {
-        self.classID = classID
-        self.floor = floor
-        self.mac = mac
-    }
-}
+public typealias PortFloor = NetworkShaping.Floor
 
 /// What the network driver needs from the host. The real one (`LinuxNetworkHost`) makes bridges,
 /// nftables tables, dnsmasq processes and qdiscs; tests of the driver's logic use a fake.

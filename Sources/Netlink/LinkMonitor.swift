@@ -21,7 +21,7 @@ public final class LinkMonitor: @unchecked Sendable {
     public let events: AsyncStream<LinkEvent>
     private let continuation: AsyncStream<LinkEvent>.Continuation
     private let socket: NetlinkSocket
-    private let state = Mutex()
+    private let state = Lock()
     private var running = true
     private var known: [Int32: LinkInfo] = [:]
 

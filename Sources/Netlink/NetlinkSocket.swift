@@ -9,7 +9,7 @@ import NetCore
 public final class NetlinkSocket: @unchecked Sendable {
     private let descriptor: Int32
     private var sequence: UInt32 = UInt32.random(in: 1...0x7FFF_FFFF)
-    private let lock = Mutex()
+    private let lock = Lock()
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
     /// Opens a NETLINK_ROUTE socket in the calling thread's namespace, subscribed to `groups` (RTMGRP_* bits).
@@ -59,37 +59,29 @@ public final class NetlinkSocket: @unchecked Sendable {
 
     /// Sends a request that the kernel acknowledges (NLM_F_ACK is added); throws the kernel's errno.
     public func request<H: RouteFamilyHeader>(_ message: NetlinkMessage<H>) throws(NetlinkError) {
-        try lock.withLock { () throws(NetlinkError) in
-            let sequence = nextSequence()
-            var message = message
-            message.sequence = sequence
-            message.flags |= UInt16(NLM_F_REQUEST | NLM_F_ACK)
-            try send(message.encoded())
-            _ = try receive(until: sequence, dump: false)
-        }
+        _ = try exchange(message, flags: NLM_F_ACK, dump: false)
     }
 
     /// Sends a request the kernel answers with messages and an acknowledgement (e.g. RTM_GETLINK by name).
     public func query<H: RouteFamilyHeader>(_ message: NetlinkMessage<H>) throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
-        try lock.withLock { () throws(NetlinkError) in
-            let sequence = nextSequence()
-            var message = message
-            message.sequence = sequence
-            message.flags |= UInt16(NLM_F_REQUEST | NLM_F_ACK)
-            try send(message.encoded())
-            return try receive(until: sequence, dump: false)
-        }
+        try exchange(message, flags: NLM_F_ACK, dump: false)
     }
 
     /// Sends a dump request and returns every answering message's type and body.
     public func dump<H: RouteFamilyHeader>(_ message: NetlinkMessage<H>) throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
+        try exchange(message, flags: NLM_F_DUMP, dump: true)
+    }
+
+    /// One request and its answers, matched by a fresh sequence number, under the socket's lock.
+    private func exchange<H: RouteFamilyHeader>(_ message: NetlinkMessage<H>, flags: Int32,
+                                                dump: Bool) throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
         try lock.withLock { () throws(NetlinkError) in
             let sequence = nextSequence()
             var message = message
             message.sequence = sequence
-            message.flags |= UInt16(NLM_F_REQUEST | NLM_F_DUMP)
+            message.flags |= UInt16(NLM_F_REQUEST | flags)
             try send(message.encoded())
-            return try receive(until: sequence, dump: true)
+            return try receive(until: sequence, dump: dump)
         }
     }
 

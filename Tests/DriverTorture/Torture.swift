@@ -1,6 +1,7 @@
 import Foundation
 import NetCore
 import NetDriver
+import TestSupport
 
 /// The networks the torture run plays with: one with its own bridge, bandwidth and DHCP (ports
 /// get floors), one direct pool, one routed network.
@@ -24,18 +25,6 @@ enum TortureNetworks {
     }
 }
 
-/// SplitMix64: a tiny deterministic generator so a failing run can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One random operation after another, each journaled before and after.
 struct Torture {
     let driver: NetworkDriver
@@ -45,7 +34,7 @@ struct Torture {
     init(driver: NetworkDriver, journal: Journal, seed: UInt64) {
         self.driver = driver
         self.journal = journal
-        random = SplitMix64(state: seed ^ UInt64(getpid()) << 32)
+        random = SplitMix64(seed: seed ^ UInt64(getpid()) << 32)
     }
 
     mutating func step() {

@@ -1,34 +1,13 @@
 import Foundation
 import NetXML
+import TestSupport
 
 /// Shared pieces of the NetConf fuzz tests, in one namespace so they cannot clash with other tests.
 enum Fuzz {}
 
 extension Fuzz {
-    /// SplitMix64: a tiny, fast, seedable generator so every fuzz run sees the same inputs.
-    struct SplitMix64: RandomNumberGenerator {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// A uniform index below `count` (which must be positive).
-        mutating func below(_ count: Int) -> Int { Int(next() % UInt64(max(count, 1))) }
-
-        /// True with probability `numerator / denominator`.
-        mutating func chance(_ numerator: Int, in denominator: Int) -> Bool { below(denominator) < numerator }
-
-        /// A random element of a non-empty array.
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
-
+    /// The shared seedable generator.
+    typealias SplitMix64 = TestSupport.SplitMix64
     /// The seed documents in `Fixtures/` whose names start with `prefix`, sorted by name.
     enum Seeds {
         static func load(prefix: String) throws -> [(name: String, text: String)] {

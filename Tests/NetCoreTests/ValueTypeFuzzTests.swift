@@ -1,20 +1,6 @@
-import Testing
 import NetCore
-
-/// SplitMix64: seedable, so every run sees the same strings.
-private struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ count: Int) -> Int { Int(next() % UInt64(max(count, 1))) }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}
+import TestSupport
+import Testing
 
 /// Deterministic fuzzing of NetCore's parsing initialisers: hostile text must give a value or a
 /// `PatchbayError`, never a trap, and every accepted value must re-parse from its own description.

@@ -1,22 +1,8 @@
 import Foundation
 import NetCore
+import TestSupport
 import Testing
 @testable import NetXML
-
-/// SplitMix64: seedable, so every run fuzzes with the same inputs.
-private struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ count: Int) -> Int { Int(next() % UInt64(max(count, 1))) }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}
 
 /// Seeds covering the constructs libvirt documents use (kept here so NetXML's tests need no other target).
 private let seedDocuments: [String] = [
