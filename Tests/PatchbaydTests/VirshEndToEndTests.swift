@@ -123,7 +123,9 @@ struct VirshEndToEndTests {
             // Reading is allowed on the read-only socket.
             result = try daemon.virsh("net-list", "--all", readOnly: true)
             #expect(result.status == 0 && result.output.contains("t5"), "\(result)")
-            // An exhausted pool: a passthrough network has one device, so one port.
+            // An exhausted pool: a passthrough network has one device, so one port. The device
+            // must exist for a real host to start the network.
+            _ = try Shell.run("/usr/sbin/ip", ["-n", daemon.namespace, "link", "add", "pbx9", "type", "bridge"])
             let pool = try daemon.file("pool.xml", "<network><name>pool</name><forward mode='passthrough'><interface dev='pbx9'/></forward></network>")
             #expect(try daemon.virsh("net-create", pool).status == 0)
             #expect(try daemon.virsh("net-port-create", "pool", try daemon.file("pa.xml", Fixtures.port())).status == 0)
