@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore", "TestSupport"]),
         .testTarget(name: "NetXMLTests", dependencies: ["NetXML", "TestSupport"]),
         .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML", "TestSupport"], resources: [.copy("Fixtures")]),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CLinuxUAPI"], path: "Tests/TestSupport"),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"]),
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "Netlink", "NetConf", "NetCore", "TestSupport"]),
         .executableTarget(

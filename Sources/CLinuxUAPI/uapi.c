@@ -43,3 +43,9 @@ int pb_unshare_net(void) {
 int pb_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC) < 0 ? -errno : 0;
 }
+
+#include <sys/prctl.h>
+
+int pb_set_child_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ? -errno : 0;
+}

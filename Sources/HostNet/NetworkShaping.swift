@@ -32,11 +32,13 @@ public struct NetworkShaping: Sendable {
     }
 
     /// Installs the network's shaping and the floors of its current ports, replacing what was there.
-    public func apply(_ bandwidth: Bandwidth, bridge: InterfaceName, floors: [Floor] = []) throws(PatchbayError) {
+    /// The IFB of the outbound shaping joins device group `group` when given (the network's group,
+    /// so stopping the network removes it with the bridge in one request).
+    public func apply(_ bandwidth: Bandwidth, bridge: InterfaceName, floors: [Floor] = [], group: UInt32? = nil) throws(PatchbayError) {
         try remove(bridge: bridge)
         do {
             if let outbound = bandwidth.outbound {
-                try trafficControl.apply(try Bandwidth(outbound: outbound), on: bridge)
+                try trafficControl.apply(try Bandwidth(outbound: outbound), on: bridge, group: group)
             }
             guard let inbound = bandwidth.inbound, inbound.average != nil else { return }
             let total = floors.reduce(UInt64(0)) { $0 + $1.floor.bytesPerSecond }

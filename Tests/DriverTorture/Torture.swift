@@ -1,4 +1,5 @@
 import Foundation
+import NetConf
 import NetCore
 import NetDriver
 import TestSupport
@@ -12,16 +13,23 @@ enum TortureNetworks {
         switch name {
         case "tn0":
             return """
-            <network><name>tn0</name><bridge name='pbtn0'/>
+            <network><name>tn0</name><uuid>7a1c0000-0000-4000-8000-000000000000</uuid><bridge name='pbtn0'/>
               <bandwidth><inbound average='100000'/></bandwidth>
               <ip address='10.230.0.1' prefix='24'><dhcp><range start='10.230.0.10' end='10.230.0.200'/></dhcp></ip>
             </network>
             """
         case "tn1":
-            return "<network><name>tn1</name><forward mode='private'><interface dev='pbtpool1'/><interface dev='pbtpool2'/></forward></network>"
+            return "<network><name>tn1</name><uuid>7a1c0000-0000-4000-8000-000000000001</uuid><forward mode='private'><interface dev='pbtpool1'/><interface dev='pbtpool2'/></forward></network>"
         default:
-            return "<network><name>tn2</name><bridge name='pbtn2'/><forward mode='route'/><ip address='10.231.0.1' prefix='24'/></network>"
+            return "<network><name>tn2</name><uuid>7a1c0000-0000-4000-8000-000000000002</uuid><bridge name='pbtn2'/><forward mode='route'/><ip address='10.231.0.1' prefix='24'/></network>"
         }
+    }
+}
+
+extension NetworkDefinition {
+    /// The torture run's definition of `name`.
+    static func tortureDefinition(_ name: String) -> NetworkDefinition {
+        (try? NetworkDefinition.parse(xml: TortureNetworks.xml(name))) ?? NetworkDefinition(name: name)
     }
 }
 

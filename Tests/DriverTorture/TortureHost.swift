@@ -1,12 +1,13 @@
 import Foundation
 import NetConf
 import NetCore
+import HostNet
 import NetDriver
+import Netlink
 
 /// The host for a torture run: the real one inside a namespace, or one that touches nothing.
 final class TortureHost: NetworkHost, @unchecked Sendable {
     private let real: NetworkHost?
-    // The real host, once wired, replaces InertNetworkHost when a namespace is given.
     private let namespace: String?
 
     private init(real: NetworkHost?, namespace: String?) {
@@ -15,7 +16,8 @@ final class TortureHost: NetworkHost, @unchecked Sendable {
     }
 
     static func make(namespace: String?) throws -> TortureHost {
-        TortureHost(real: InertNetworkHost(), namespace: namespace)
+        guard let namespace else { return TortureHost(real: InertNetworkHost(), namespace: nil) }
+        return TortureHost(real: try LinuxNetworkHost(namespace: namespace), namespace: namespace)
     }
 
     func start(_ network: NetworkDefinition, floors: [PortFloor], stateDirectory: String) throws(PatchbayError) -> NetworkRuntime {
@@ -45,6 +47,57 @@ final class TortureHost: NetworkHost, @unchecked Sendable {
 
     func existingBridgeNames() -> Set<String> { real?.existingBridgeNames() ?? [] }
 
-    /// Kernel objects in the namespace that no active network owns (empty without a real host).
-    func ownerlessKernelObjects(active: [String]) -> [String] { [] }
+    func plan(_ network: NetworkDefinition) -> NetworkRuntime { real?.plan(network) ?? NetworkRuntime() }
+
+    /// Kernel objects in the namespace that no active network owns: links other than the test's
+    /// own pool devices and the active networks' bridges and IFBs, Patchbay nft tables of inactive
+    /// networks, dnsmasq processes of inactive networks, and HTB qdiscs on anything but an active bridge.
+    func ownerlessKernelObjects(active: [String], stateDirectory: String) -> [String] {
+        guard let namespace, let real else { return [] }
+        var problems: [String] = []
+        let activeRuntimes = active.map { real.plan(NetworkDefinition.tortureDefinition($0)) }
+        let bridges = Set(activeRuntimes.compactMap(\.bridge))
+        let groups = Set(activeRuntimes.compactMap(\.deviceGroup))
+        do {
+            let links = try Rtnetlink(namespace: namespace).links()
+            for link in links where !["lo", "pbtpool1", "pbtpool2", "pbtpeer1", "pbtpeer2"].contains(link.name)
+                && !bridges.contains(link.name) && !(groups.contains(link.group) && link.kind == "ifb") {
+                problems.append("link \(link.name) (\(link.kind ?? "?"), group \(link.group)) has no owner")
+            }
+            let tables = Set(activeRuntimes.compactMap(\.firewallTable))
+            for table in try Firewall(namespace: namespace).tables() where !tables.contains(table) {
+                problems.append("nft table \(table) has no owner")
+            }
+            let qdiscs = try HostCommand.run("/usr/sbin/tc", ["qdisc", "show"], namespace: namespace).output
+            for line in qdiscs.split(separator: "\n") where line.contains("qdisc htb") && line.contains(" root ") {
+                let words = line.split(separator: " ")
+                if let index = words.firstIndex(of: "dev"), index + 1 < words.count, !bridges.contains(String(words[index + 1])) {
+                    problems.append("qdisc on \(words[index + 1]) has no owner")
+                }
+            }
+        } catch {
+            problems.append("cannot inspect the namespace: \(error)")
+        }
+        for pid in Self.dnsmasqProcesses(under: stateDirectory) {
+            let owned = active.contains { name in Self.commandLine(pid).contains("/host/\(name)/") }
+            if !owned { problems.append("dnsmasq pid \(pid) has no owner") }
+        }
+        return problems
+    }
+
+    /// Live (not zombie) dnsmasq processes whose command line mentions `directory`.
+    static func dnsmasqProcesses(under directory: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            let line = commandLine(pid)
+            guard line.hasPrefix("/usr/sbin/dnsmasq"), line.contains(directory) else { return false }
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true)
+        }
+    }
+
+    static func commandLine(_ pid: Int32) -> String {
+        let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+    }
 }

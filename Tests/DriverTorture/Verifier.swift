@@ -7,6 +7,7 @@ struct Verifier {
     let driver: NetworkDriver
     let journal: [String]
     let host: TortureHost
+    let stateDirectory: String
 
     /// What the acknowledged operations say about ports.
     struct Model {
@@ -87,7 +88,7 @@ struct Verifier {
         for (uuid, network) in existing where model.alive[uuid] == nil && !model.uncertain.contains(uuid) {
             problems.append("port \(uuid) on \(network) exists without an acknowledged creation")
         }
-        problems += host.ownerlessKernelObjects(active: driver.list(.active).map(\.name))
+        problems += host.ownerlessKernelObjects(active: driver.list(.active).map(\.name), stateDirectory: stateDirectory)
         return problems
     }
 }

@@ -5,6 +5,7 @@
 //
 //   patchbay-driver-torture run    CONFIG STATE JOURNAL SEED [NAMESPACE]
 //   patchbay-driver-torture verify CONFIG STATE JOURNAL [NAMESPACE]
+//   patchbay-driver-torture cleanup CONFIG STATE JOURNAL [NAMESPACE]
 // With NAMESPACE the real LinuxNetworkHost configures that network namespace; without it a host
 // that touches nothing is used.
 import Foundation
@@ -18,6 +19,7 @@ guard arguments.count >= 5 else {
     exit(2)
 }
 let (mode, config, state, journalPath) = (arguments[1], arguments[2], arguments[3], arguments[4])
+// `run` takes a seed before the namespace; `verify` and `cleanup` do not.
 let namespace: String? = mode == "run" ? (arguments.count > 6 ? arguments[6] : nil) : (arguments.count > 5 ? arguments[5] : nil)
 
 do {
@@ -29,10 +31,13 @@ do {
         var torture = Torture(driver: driver, journal: try Journal(path: journalPath), seed: seed)
         while true { torture.step() }
     case "verify":
-        let problems = try Verifier(driver: driver, journal: Journal.read(journalPath), host: host).check()
+        let problems = try Verifier(driver: driver, journal: Journal.read(journalPath), host: host, stateDirectory: state).check()
         for problem in problems { print("INVARIANT: \(problem)") }
         print("verified: \(problems.count) problems")
         exit(problems.isEmpty ? 0 : 1)
+    case "cleanup":
+        // Takes every network down so no dnsmasq or kernel object outlives the test.
+        for summary in driver.list(.active) { try driver.destroy(name: summary.name) }
     default:
         exit(2)
     }

@@ -10,14 +10,20 @@ public struct TestNamespace: Sendable {
 
     /// Runs `body` with a fresh namespace; deletes it afterwards whatever happens.
     public static func with<T>(_ body: (TestNamespace) throws -> T) throws -> T {
+        ChildReaper.adoptOrphans()
         let namespace = TestNamespace(name: "pbt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try run("/usr/sbin/ip", ["netns", "add", namespace.name])
-        defer { try? run("/usr/sbin/ip", ["netns", "del", namespace.name]) }
+        defer {
+            try? run("/usr/sbin/ip", ["netns", "del", namespace.name])
+            ChildReaper.reapExited()
+        }
         return try body(namespace)
     }
 
     /// Runs `body` asynchronously with a fresh namespace; deletes it afterwards whatever happens.
     public static func with<T>(_ body: (TestNamespace) async throws -> T) async throws -> T {
+        ChildReaper.adoptOrphans()
+        defer { ChildReaper.reapExited() }
         let namespace = TestNamespace(name: "pbt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try run("/usr/sbin/ip", ["netns", "add", namespace.name])
         do {

@@ -25,6 +25,9 @@ int pb_unshare_net(void);
 /* pipe2(fds, O_CLOEXEC). Returns 0 or -errno. */
 int pb_pipe_cloexec(int fds[2]);
 
+/* Makes orphaned descendants (daemonised helpers) children of this process, so it can reap them. */
+int pb_set_child_subreaper(void);
+
 /* CLONE_NEWNET for setns(2). */
 static const int PB_CLONE_NEWNET = 0x40000000;
 #endif

@@ -1,0 +1,83 @@
+import HostNet
+import NetConf
+import NetCore
+import Netlink
+
+/// Comparing an active network's runtime with the kernel and repairing what is safe to repair.
+///
+/// Safe means: only objects Patchbay itself made for this network are recreated (its own bridge,
+/// its table, its dnsmasq, the qdiscs on its bridge). A missing host bridge or pool device is only
+/// reported: it belongs to the administrator. Stray Patchbay tables of networks that are not
+/// active are the driver's to report, since only it knows which networks are active.
+extension LinuxNetworkHost {
+    /// See `NetworkHost.reconcile`.
+    public func reconcile(_ network: NetworkDefinition, runtime: inout NetworkRuntime, floors: [PortFloor],
+                          stateDirectory: String) -> [Drift] {
+        var drifts: [Drift] = []
+        guard let name = runtime.bridge, let bridge = try? InterfaceName(name) else {
+            return NetworkStartChecks.missingPoolDevices(of: network, links: links).map {
+                Drift(kind: .missingPoolDevice, network: network.name, object: $0)
+            }
+        }
+        guard runtime.ownsBridge else {
+            if (try? links.link(named: bridge)) == nil {
+                drifts.append(Drift(kind: .missingBridge, network: network.name, object: name))
+            }
+            return drifts
+        }
+        var bridgeRebuilt = false
+        if (try? links.link(named: bridge)) == nil {
+            let repaired = recreateBridge(bridge, of: network, runtime: &runtime)
+            bridgeRebuilt = repaired
+            drifts.append(Drift(kind: .missingBridge, network: network.name, object: name, repaired: repaired))
+        }
+        if let table = runtime.firewallTable, let present = try? firewall.tables(), !present.contains(table) {
+            var repaired = false
+            if let policy = try? firewallPolicy(for: network, bridge: bridge) {
+                repaired = (try? firewall.apply(policy)) != nil
+            }
+            drifts.append(Drift(kind: .missingFirewall, network: network.name, object: table, repaired: repaired))
+        }
+        if DnsmasqConfiguration.isNeeded(for: network), let dnsmasq = dnsmasq(for: network, stateDirectory: stateDirectory) {
+            let running: Bool
+            if case .running = dnsmasq.state { running = true } else { running = false }
+            // After a bridge rebuild dnsmasq is restarted too, so it serves the new interface index.
+            if !running || bridgeRebuilt {
+                let old = runtime.dnsmasqPID.map { String($0) } ?? "(none)"
+                let pid = try? dnsmasq.restart(network)
+                runtime.dnsmasqPID = pid ?? runtime.dnsmasqPID
+                if !running {
+                    drifts.append(Drift(kind: .deadDnsmasq, network: network.name, object: "pid \(old)", repaired: pid != nil))
+                }
+            }
+        }
+        if let bandwidth = network.bandwidth, !shapingInstalled(bandwidth, on: bridge) {
+            let repaired = (try? applyShaping(of: network, bridge: bridge, floors: floors, group: runtime.deviceGroup)) != nil
+            drifts.append(Drift(kind: .missingQdisc, network: network.name, object: name, repaired: repaired))
+        }
+        return drifts
+    }
+
+    /// Re-runs start's bridge steps for a bridge Patchbay owns; true when it worked.
+    private func recreateBridge(_ bridge: InterfaceName, of network: NetworkDefinition, runtime: inout NetworkRuntime) -> Bool {
+        guard let group = try? runtime.deviceGroup ?? freeDeviceGroup(for: network.uuid) else { return false }
+        var undo = UndoStack()
+        do {
+            try createBridge(bridge, of: network, group: group, undo: &undo)
+            try links.setLink(bridge, up: true)
+            try addRoutes(of: network, bridge: bridge)
+        } catch {
+            undo.unwind()
+            return false
+        }
+        runtime.deviceGroup = group
+        return true
+    }
+
+    /// Whether the qdiscs `bandwidth` needs are on the bridge (HTB root for inbound, ingress for outbound).
+    private func shapingInstalled(_ bandwidth: Bandwidth, on bridge: InterfaceName) -> Bool {
+        if bandwidth.inbound?.average != nil, (try? links.qdiscKind(of: bridge, at: .root)) != "htb" { return false }
+        if bandwidth.outbound?.average != nil, (try? links.qdiscKind(of: bridge, at: .ingress)) != "ingress" { return false }
+        return true
+    }
+}

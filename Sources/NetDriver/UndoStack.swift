@@ -1,0 +1,20 @@
+import NetCore
+
+/// The undo steps of a multi-step host operation: each step registers how to take itself back
+/// right after it succeeded, and a failure later on runs them newest first.
+///
+/// Undo steps are best effort (their own errors are dropped): the error the caller reports is the
+/// one that made the operation fail.
+struct UndoStack {
+    private var steps: [() -> Void] = []
+
+    /// Registers the undo of a step that just succeeded.
+    mutating func push(_ step: @escaping () -> Void) { steps.append(step) }
+
+    /// Runs every registered undo, newest first, and forgets them.
+    mutating func unwind() {
+        for step in steps.reversed() { step() }
+        steps.removeAll()
+    }
+
+}
