@@ -1,17 +1,18 @@
 import ArgumentParser
+import NetCore
 import NetDriver
 
 /// Which `NetworkHost` the daemon drives.
 enum HostKind: String, ExpressibleByArgument {
-    /// The real kernel configuration.
+    /// The real kernel configuration, in the daemon's own network namespace.
     case linux
     /// Bookkeeping only (the driver's `InertNetworkHost`), for development and protocol tests.
     case inert
 
-    func make() -> NetworkHost {
+    func make() throws(PatchbayError) -> NetworkHost {
         switch self {
-        // Until LinuxNetworkHost lands in main, the real backend is not linked in.
-        case .linux, .inert: InertNetworkHost()
+        case .linux: try LinuxNetworkHost()
+        case .inert: InertNetworkHost()
         }
     }
 }

@@ -37,7 +37,7 @@ struct Patchbayd: AsyncParsableCommand {
         let logger = Logger(label: "patchbayd")
         let settings = DaemonConfiguration(socketDirectory: socketDir, configDirectory: configDir, stateDirectory: stateDir,
                                            keepaliveInterval: keepaliveInterval, keepaliveCount: keepaliveCount)
-        let daemon = try Daemon(configuration: settings, host: host.make(), logger: logger)
+        let daemon = try Daemon(configuration: settings, host: try host.make(), logger: logger)
         try await daemon.start()
         let signal = await ShutdownSignal.wait(for: [SIGTERM, SIGINT])
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
