@@ -95,6 +95,10 @@ final class DaemonHarness: @unchecked Sendable {
 
     func cleanUp() {
         stop()
+        // Networks outlive the daemon by design: their dnsmasq processes go with the namespace.
+        if let pids = try? Shell.run("/usr/sbin/ip", ["netns", "pids", namespace]) {
+            for pid in pids.output.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
+        }
         _ = try? TestNamespace.run("/usr/sbin/ip", ["netns", "del", namespace])
         try? FileManager.default.removeItem(atPath: root)
     }
