@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import NetCore
 import PatchbayClient
 import RemoteProtocol
@@ -132,6 +133,55 @@ struct CLIAndExtensionTests {
             #expect(result.output.contains("52:54:00:aa:bb:cc"), "\(result)")
             #expect(result.output.contains("10.91.0.11/24"), "\(result)")
             #expect(result.output.contains("guest1"), "\(result)")
+        }
+    }
+}
+
+/// A real DHCP exchange through the daemon's network, read back with virsh.
+@Suite("DHCP leases through a real dnsmasq", .serialized)
+struct RealLeaseTests {
+    @Test("a busybox DHCP client on a veth in the bridge gets a lease that net-dhcp-leases shows")
+    func realLease() throws {
+        try DaemonHarness.with { daemon in
+            let xml = try daemon.file("l2.xml", """
+                <network><name>l2</name><bridge name='pbl2'/><ip address='10.93.0.1' prefix='24'>\
+                <dhcp><range start='10.93.0.10' end='10.93.0.20'/></dhcp></ip></network>
+                """)
+            let created = try daemon.virsh("net-create", xml)
+            #expect(created.status == 0, "\(created)")
+            let client = "pbdc-\(UInt32.random(in: 0...UInt32.max))"
+            _ = try Shell.run("/usr/sbin/ip", ["netns", "add", client])
+            defer {
+                if let pids = try? Shell.run("/usr/sbin/ip", ["netns", "pids", client]) {
+                    for pid in pids.output.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
+                }
+                _ = try? Shell.run("/usr/sbin/ip", ["netns", "del", client])
+            }
+            for command in [["-n", daemon.namespace, "link", "add", "pbl2p", "type", "veth", "peer", "name", "pbl2g", "netns", client],
+                            ["-n", daemon.namespace, "link", "set", "pbl2p", "master", "pbl2", "up"],
+                            ["-n", client, "link", "set", "pbl2g", "address", "52:54:00:93:00:01", "up"]] {
+                let result = try Shell.run("/usr/sbin/ip", command)
+                #expect(result.status == 0, "\(result)")
+            }
+            // The bridge runs STP (libvirt's default): its port forwards only after the
+            // listening and learning states, so wait for the bridge's carrier.
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline,
+                  !(try Shell.run("/usr/sbin/ip", ["-n", daemon.namespace, "link", "show", "pbl2"]).output.contains("LOWER_UP")) {
+                usleep(100_000)
+            }
+            let script = try daemon.file("udhcpc.sh", "#!/bin/sh\n[ \"$1\" = bound ] && echo \"bound $ip\"\nexit 0\n")
+            chmod(script, 0o755)
+            let dhcp = try Shell.run("/usr/sbin/ip", ["netns", "exec", client, "/usr/bin/busybox", "udhcpc", "-i", "pbl2g", "-n", "-q",
+                                                      "-f", "-t", "6", "-T", "1", "-s", script])
+            let bound = dhcp.output.split(separator: "\n").first { $0.hasPrefix("bound ") }.map { String($0.dropFirst(6)) }
+            let address = try #require(bound, "\(dhcp)")
+            #expect(address.hasPrefix("10.93.0."))
+            let leases = try daemon.virsh("net-dhcp-leases", "l2")
+            #expect(leases.output.contains("52:54:00:93:00:01"), "\(leases)")
+            #expect(leases.output.contains("\(address)/24"), "\(leases)")
+            let filtered = try daemon.virsh("net-dhcp-leases", "l2", "--mac", "52:54:00:93:00:02")
+            #expect(!filtered.output.contains("10.93.0."), "\(filtered)")
         }
     }
 }
