@@ -17,6 +17,8 @@ struct VirshEndToEndTests {
             #expect(result.status == 0 && result.output.contains("Network t1 started"), "\(result)")
             result = try daemon.virsh("net-list")
             #expect(result.output.contains(" t1     active   no          yes"), "\(result)")
+            // The daemon's real host made the bridge in its namespace.
+            #expect(try Shell.run("/usr/sbin/ip", ["-n", daemon.namespace, "link", "show", "pbt1"]).status == 0)
             result = try daemon.virsh("net-info", "t1")
             #expect(result.output.contains("Active:         yes"), "\(result)")
             #expect(result.output.contains("Bridge:         pbt1"), "\(result)")
@@ -33,6 +35,7 @@ struct VirshEndToEndTests {
             #expect(result.output.contains("Network t1 unmarked as autostarted"), "\(result)")
             result = try daemon.virsh("net-destroy", "t1")
             #expect(result.status == 0 && result.output.contains("Network t1 destroyed"), "\(result)")
+            #expect(try Shell.run("/usr/sbin/ip", ["-n", daemon.namespace, "link", "show", "pbt1"]).status != 0)
             result = try daemon.virsh("net-undefine", "t1")
             #expect(result.status == 0 && result.output.contains("Network t1 has been undefined"), "\(result)")
             #expect(!(try daemon.virsh("net-list", "--all").output.contains("t1")))
@@ -176,8 +179,12 @@ struct VirshEndToEndTests {
             #expect(try daemon.virsh("net-define", xml).status == 0)
             #expect(try daemon.virsh("net-start", "t6").status == 0)
             #expect(try daemon.virsh("net-port-create", "t6", try daemon.file("p.xml", Fixtures.port())).status == 0)
+            let before = try Shell.run("/usr/sbin/ip", ["-n", daemon.namespace, "-d", "link", "show", "pbt6"]).output
             try daemon.restart()
             #expect(try daemon.virsh("net-list").output.contains(" t6     active"))
+            // The bridge was left alone: same device, same index.
+            let after = try Shell.run("/usr/sbin/ip", ["-n", daemon.namespace, "-d", "link", "show", "pbt6"]).output
+            #expect(before.split(separator: ":").first == after.split(separator: ":").first && !after.isEmpty)
             #expect(try daemon.virsh("net-port-list", "t6").output.contains(Fixtures.portUUID))
         }
     }
