@@ -6,10 +6,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "patchbay", targets: ["patchbay"]),
+        .executable(name: "patchbayd", targets: ["patchbayd"]),
         .library(name: "NetConf", targets: ["NetConf"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -26,10 +29,29 @@ let package = Package(
         .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet"]),
         .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet"]),
+        .target(
+            name: "PatchbayDaemon",
+            dependencies: [
+                "NetDriver", "RemoteProtocol", "NetCore", "NetConf",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "PatchbayClient", dependencies: ["RemoteProtocol", "NetCore"]),
+        .executableTarget(
+            name: "patchbayd",
+            dependencies: [
+                "PatchbayDaemon", "NetDriver", "NetCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "patchbay",
             dependencies: [
-                "Conformance", "NetConf", "NetXML", "NetCore",
+                "Conformance", "NetConf", "NetXML", "NetCore", "PatchbayClient", "RemoteProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,5 +74,13 @@ let package = Package(
         .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
         .testTarget(name: "RemoteProtocolTests", dependencies: ["RemoteProtocol", "NetCore"]),
+        .testTarget(
+            name: "PatchbaydTests",
+            dependencies: [
+                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ]
 )

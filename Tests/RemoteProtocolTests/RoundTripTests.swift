@@ -79,8 +79,9 @@ struct RoundTripTests {
 
     @Test("an error code NetCore does not name keeps the peer's text as an RPC error")
     func unknownCode() {
-        let remote = RemoteError(code: 57, domain: 26, message: "Interface not found: eth9")
-        #expect(remote.patchbayError == PatchbayError(.rpc, "Interface not found: eth9", domain: .interface))
+        // 45 is VIR_ERR_AUTH_FAILED, which NetCore does not name.
+        let remote = RemoteError(code: 45, domain: 26, message: "authentication failed: eth9")
+        #expect(remote.patchbayError == PatchbayError(.rpc, "authentication failed: eth9", domain: .interface))
     }
 
     @Test("the largest legal packet passes the frame decoder; one byte more does not encode")

@@ -1,0 +1,124 @@
+import Glibc
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NetCore
+import NetDriver
+import RemoteProtocol
+
+/// patchbayd: the network driver behind libvirt's six sockets.
+///
+/// Start order matters for "ready when the sockets exist": the driver recovers its state first,
+/// the event pump runs, and only then are the sockets bound.
+public final class Daemon: Sendable {
+    /// The configuration it runs with.
+    public let configuration: DaemonConfiguration
+    /// The network driver (recovered from the config and state directories).
+    public let driver: NetworkDriver
+    let broker: EventBroker
+    let dispatcher: Dispatcher
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let pool: NIOThreadPool
+    private let state = NIOLockedValueBox(RunState())
+
+    private struct RunState {
+        var servers: [Channel] = []
+        var nextConnection: UInt64 = 1
+        var eventPump: Task<Void, Never>?
+        var subscription: Int?
+    }
+
+    /// Opens the driver over the configured directories (recovering any running networks).
+    public init(configuration: DaemonConfiguration, host: NetworkHost, logger: Logger) throws(PatchbayError) {
+        self.configuration = configuration
+        self.logger = logger
+        driver = try NetworkDriver(configDirectory: configuration.configDirectory, stateDirectory: configuration.stateDirectory,
+                                   host: host)
+        broker = EventBroker(logger: logger)
+        dispatcher = Dispatcher(driver: driver, broker: broker, logger: logger)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        pool = NIOThreadPool(numberOfThreads: max(1, configuration.workerThreads))
+        for problem in driver.loadProblems { logger.warning("recovery", metadata: ["problem": "\(problem)"]) }
+        for drift in driver.driftReport() { logger.warning("drift", metadata: ["item": "\(drift)"]) }
+    }
+
+    /// Socket path of a role in the configured directory.
+    public func socketPath(_ role: SocketRole) -> String { "\(configuration.socketDirectory)/\(role.fileName)" }
+
+    /// Starts delivering events and binds the six sockets; returns once they all exist.
+    public func start() async throws {
+        pool.start()
+        let (subscription, events) = driver.subscribe()
+        let broker = broker
+        let pump = Task.detached {
+            for await event in events { broker.deliver(event) }
+        }
+        state.withLockedValue {
+            $0.eventPump = pump
+            $0.subscription = subscription
+        }
+        try Self.makeDirectory(configuration.socketDirectory)
+        // Network sockets last: clients wait for virtnetworkd-sock, so everything is up by then.
+        for role in SocketRole.all.reversed() {
+            let channel = try await bind(role)
+            state.withLockedValue { $0.servers.append(channel) }
+        }
+        logger.info("ready", metadata: ["sockets": "\(configuration.socketDirectory)", "config": "\(configuration.configDirectory)",
+                                        "state": "\(configuration.stateDirectory)", "networks": "\(driver.list().count)"])
+    }
+
+    private func bind(_ role: SocketRole) async throws -> Channel {
+        let path = socketPath(role)
+        // A leftover file from a killed daemon is replaced; a socket someone still answers on
+        // belongs to a running daemon, which must not be silently cut off.
+        if SocketProbe.isListening(path) {
+            throw PatchbayError(.operationFailed, "another daemon is already listening on \(path)", domain: .rpc)
+        }
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let id = self.state.withLockedValue { state -> UInt64 in
+                        defer { state.nextConnection += 1 }
+                        return state.nextConnection
+                    }
+                    let session = ClientSession(id: id, role: role, channel: channel)
+                    let handler = ClientHandler(session: session, dispatcher: self.dispatcher, broker: self.broker, pool: self.pool,
+                                                configuration: self.configuration, logger: self.logger)
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PacketFrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+        // Set after bind: the umask must not decide who may connect.
+        chmod(path, role.mode)
+        return channel
+    }
+
+    /// Stops accepting and closes every connection. Networks keep running: their state is on
+    /// disk and the next start picks it up.
+    public func shutdown() async {
+        let (servers, pump, subscription) = state.withLockedValue { ($0.servers, $0.eventPump, $0.subscription) }
+        for server in servers {
+            try? await server.close()
+        }
+        for role in SocketRole.all { unlink(socketPath(role)) }
+        if let subscription { driver.unsubscribe(subscription) }
+        await pump?.value
+        try? await group.shutdownGracefully()
+        try? await pool.shutdownGracefully()
+        logger.info("stopped; networks left running")
+    }
+
+    private static func makeDirectory(_ path: String) throws {
+        var prefix = ""
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw PatchbayError(.systemError, "cannot create directory '\(prefix)': \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}

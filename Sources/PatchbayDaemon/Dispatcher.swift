@@ -1,0 +1,111 @@
+import Logging
+import NetCore
+import NetDriver
+import RemoteProtocol
+
+/// Turns one call into its reply: access control first, then the procedure table of the
+/// socket's service. Never throws and never drops a call: every failure is an error reply.
+public final class Dispatcher: Sendable {
+    let driver: NetworkDriver
+    let broker: EventBroker
+    let logger: Logger
+
+    init(driver: NetworkDriver, broker: EventBroker, logger: Logger) {
+        self.driver = driver
+        self.broker = broker
+        self.logger = logger
+    }
+
+    /// The reply to a REMOTE_PROGRAM call.
+    func reply(to procedure: RemoteProcedure, header: PacketHeader, payload: [UInt8], session: ClientSession) -> Packet {
+        do throws(PatchbayError) {
+            if let refusal = session.accessRefusal { throw refusal }
+            if let refusal = procedure.refusal(readOnly: session.isReadOnly) { throw refusal }
+            if !procedure.allowedBeforeOpen && !session.isOpen {
+                throw PatchbayError(.internalError, "connection not open", domain: .remote)
+            }
+            let result = try call(procedure, payload: payload, session: session)
+            return try encodedReply(header, result)
+        } catch {
+            logFailure(error, procedure: procedure.libvirtName, session: session)
+            return Packet.errorReply(to: header, error: error)
+        }
+    }
+
+    /// The reply to a call of Patchbay's own program.
+    func reply(toPatchbay header: PacketHeader, payload: [UInt8], session: ClientSession) -> Packet {
+        do throws(PatchbayError) {
+            if let refusal = session.accessRefusal { throw refusal }
+            guard let procedure = PatchbayProcedure(rawValue: header.procedure), procedure != .portEvent else {
+                throw ProtocolError.unknownProcedure(program: header.program.rawValue, procedure: header.procedure).patchbayError
+            }
+            if let refusal = procedure.refusal(readOnly: session.isReadOnly, arguments: payload) { throw refusal }
+            guard session.isOpen else { throw PatchbayError(.internalError, "connection not open", domain: .remote) }
+            guard session.role.service == .network else {
+                throw PatchbayError(.noSupport, "Patchbay procedure \(header.procedure) is served on the network sockets only")
+            }
+            let result = try patchbayCall(procedure, payload: payload, session: session)
+            return try encodedReply(header, result)
+        } catch {
+            logFailure(error, procedure: "PATCHBAY_PROC_\(header.procedure)", session: session)
+            return Packet.errorReply(to: header, error: error)
+        }
+    }
+
+    private func encodedReply(_ header: PacketHeader, _ result: any XDREncodable) throws(PatchbayError) -> Packet {
+        do {
+            return Packet(header: header.reply(status: .ok), payload: try result.xdrBytes())
+        } catch {
+            throw ProtocolError.xdr(error).patchbayError
+        }
+    }
+
+    private func logFailure(_ error: PatchbayError, procedure: String, session: ClientSession) {
+        logger.debug("call failed", metadata: [
+            "connection": "\(session.id)", "procedure": "\(procedure)", "code": "\(error.code.rawValue)", "error": "\(error.message)",
+        ])
+    }
+
+    /// Routes a REMOTE_PROGRAM procedure: connection calls anywhere, the rest only on their
+    /// own service's sockets (as libvirt's split daemons each lack the others' drivers).
+    func call(_ procedure: RemoteProcedure, payload: [UInt8], session: ClientSession) throws(PatchbayError) -> any XDREncodable {
+        if let result = try connectCall(procedure, payload: payload, session: session) { return result }
+        switch session.role.service {
+        case .network:
+            if let result = try networkCall(procedure, payload: payload, session: session) { return result }
+            if let result = try portCall(procedure, payload: payload) { return result }
+        case .interface:
+            if let result = try interfaceCall(procedure, payload: payload) { return result }
+        case .nodeDevice:
+            if let result = try nodeDeviceCall(procedure, payload: payload, session: session) { return result }
+        }
+        throw procedure.unsupportedError
+    }
+
+    /// Decodes a call's arguments (a malformed payload is an RPC error for that call only).
+    func arguments<Args: XDRDecodable>(_ type: Args.Type, _ procedure: RemoteProcedure, _ payload: [UInt8]) throws(PatchbayError) -> Args {
+        try procedure.decodeArguments(type, from: payload)
+    }
+
+    /// libvirt refuses flag bits a procedure does not know with VIR_ERR_INVALID_ARG.
+    func checkFlags(_ flags: UInt32, allowed: UInt32, _ procedure: RemoteProcedure) throws(PatchbayError) {
+        let unknown = flags & ~allowed
+        guard unknown == 0 else {
+            throw PatchbayError(.invalidArg, "unsupported flags (0x\(String(unknown, radix: 16))) in function \(procedure.apiName)",
+                                domain: procedure.errorDomain)
+        }
+    }
+}
+
+extension RemoteProcedure {
+    /// The handshake calls a client makes before CONNECT_OPEN.
+    var allowedBeforeOpen: Bool {
+        switch self {
+        case .authList, .authPolkit, .authSASLInit, .authSASLStart, .authSASLStep, .connectSupportsFeature, .connectOpen,
+             .connectClose:
+            true
+        default:
+            false
+        }
+    }
+}

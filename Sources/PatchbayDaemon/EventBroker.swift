@@ -1,0 +1,93 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NetCore
+import NetDriver
+import RemoteProtocol
+
+/// Event registrations of every connection, and delivery of the driver's events to them.
+///
+/// libvirt sends each event to every connection that registered for it, as a MESSAGE carrying
+/// that registration's callback id; a connection may register several times.
+public final class EventBroker: @unchecked Sendable {
+    /// What a registration listens to.
+    public enum Kind: Sendable, Equatable {
+        /// libvirt's network lifecycle events (NETWORK_EVENT_LIFECYCLE).
+        case networkLifecycle
+        /// libvirt's node device events (none are produced yet).
+        case nodeDevice
+        /// Patchbay's port events.
+        case port
+    }
+
+    private struct Registration {
+        let session: ClientSession
+        let kind: Kind
+        let network: LibvirtUUID?
+    }
+
+    private let lock = NIOLock()
+    private var registrations: [Int32: Registration] = [:]
+    private var nextID: Int32 = 0
+    private let logger: Logger
+
+    init(logger: Logger) { self.logger = logger }
+
+    /// Adds a registration and returns its callback id (libvirtd numbers from 0).
+    func register(_ session: ClientSession, kind: Kind, network: LibvirtUUID?) -> Int32 {
+        let id = lock.withLock {
+            let id = nextID
+            nextID = nextID == Int32.max ? 0 : nextID + 1
+            registrations[id] = Registration(session: session, kind: kind, network: network)
+            return id
+        }
+        logger.debug("events registered", metadata: ["connection": "\(session.id)", "callback": "\(id)", "kind": "\(kind)"])
+        return id
+    }
+
+    /// Removes a registration of this connection; another connection's id is refused as unknown.
+    func deregister(_ session: ClientSession, kind: Kind, callbackID: Int32) throws(PatchbayError) {
+        let removed = lock.withLock { () -> Bool in
+            guard let found = registrations[callbackID], found.session.id == session.id, found.kind == kind else { return false }
+            registrations[callbackID] = nil
+            return true
+        }
+        guard removed else { throw PatchbayError(.invalidArg, "callback ID \(callbackID) not registered") }
+    }
+
+    /// Forgets every registration of a closed connection.
+    func drop(_ session: ClientSession) {
+        lock.withLock { registrations = registrations.filter { $0.value.session.id != session.id } }
+    }
+
+    /// Number of registrations (for tests and logs).
+    public var count: Int { lock.withLock { registrations.count } }
+
+    /// Sends one driver event to every registration that wants it.
+    func deliver(_ event: NetworkEvent) {
+        let targets = lock.withLock { registrations.sorted { $0.key < $1.key } }
+        for (callbackID, registration) in targets {
+            guard let packet = packet(for: event, callbackID: callbackID, registration: registration) else { continue }
+            registration.session.channel.send(packet).whenFailure { [logger] error in
+                logger.debug("event not delivered", metadata: ["connection": "\(registration.session.id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func packet(for event: NetworkEvent, callbackID: Int32, registration: Registration) -> Packet? {
+        switch event {
+        case let .lifecycle(network, uuid, change):
+            guard registration.kind == .networkLifecycle, registration.network == nil || registration.network == uuid,
+                  let code = NetworkLifecycleEvent(rawValue: change.rawValue) else { return nil }
+            return try? Packet.networkLifecycleEvent(callbackID: callbackID, network: NetworkReference(name: network, uuid: uuid),
+                                                     event: code)
+        case let .port(network, networkUUID, port, change):
+            guard registration.kind == .port, registration.network == nil || registration.network == networkUUID,
+                  let kind = PortEventKind(rawValue: change.rawValue) else { return nil }
+            let message = PortEventMessage(callbackID: callbackID, network: NetworkReference(name: network, uuid: networkUUID),
+                                           port: port, event: kind)
+            let header = PacketHeader(program: .patchbay, procedure: PatchbayProcedure.portEvent.rawValue, type: .message, serial: 0)
+            return try? Packet(header: header, body: message)
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Glibc
+import NetCore
+import PatchbayClient
+import RemoteProtocol
+import Testing
+
+/// The `patchbay` CLI and what only Patchbay's program offers: port events, drift report,
+/// port parameters with floor admission, DHCP leases from dnsmasq's file.
+@Suite("patchbay CLI and extensions", .serialized)
+struct CLIAndExtensionTests {
+    @Test("net-* and net-port-* commands: tables, --json, errors on stderr with exit 1")
+    func cliCommands() throws {
+        try DaemonHarness.with { daemon in
+            let xml = try daemon.file("c1.xml", Fixtures.network("c1", bridge: "pbc1"))
+            var result = try daemon.cli("net-define", xml)
+            #expect(result.status == 0 && result.output.contains("Network c1 defined"), "\(result)")
+            #expect(try daemon.cli("net-start", "c1").status == 0)
+            result = try daemon.cli("net-list", "--all")
+            #expect(result.output.contains(" c1     active   no          yes"), "\(result)")
+            result = try daemon.cli("net-list", "--json")
+            let list = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]]
+            #expect(list?.first?["name"] as? String == "c1" && list?.first?["bridge"] as? String == "pbc1", "\(result)")
+            result = try Shell.run(DaemonHarness.cli, ["net-list", "-c", daemon.uri])
+            #expect(result.output.contains(" c1 "), "a virsh-style URI works too: \(result)")
+            result = try daemon.cli("net-info", "c1")
+            #expect(result.output.contains("Bridge:         pbc1"), "\(result)")
+            #expect(try daemon.cli("net-dumpxml", "c1").output.contains("<name>c1</name>"))
+            result = try daemon.cli("net-update", "c1", "add", "portgroup", "<portgroup name='gold'/>", "--live", "--config")
+            #expect(result.status == 0, "\(result)")
+            #expect(try daemon.cli("net-dumpxml", "c1", "--inactive").output.contains("portgroup name='gold'"))
+            #expect(try daemon.cli("net-autostart", "c1").status == 0)
+            #expect(try daemon.virsh("net-info", "c1").output.contains("Autostart:      yes"))
+            #expect(try daemon.cli("net-autostart", "c1", "--disable").status == 0)
+            let port = try daemon.file("port.xml", Fixtures.port())
+            #expect(try daemon.cli("net-port-create", "c1", port).status == 0)
+            result = try daemon.cli("net-port-list", "c1", "--json")
+            #expect(result.output.contains("\"uuid\" : \"\(Fixtures.portUUID)\""), "\(result)")
+            #expect(try daemon.cli("net-port-dumpxml", "c1", Fixtures.portUUID).output.contains("<plug type='network' bridge='pbc1'/>"))
+            #expect(try daemon.cli("net-port-delete", "c1", Fixtures.portUUID).status == 0)
+            result = try daemon.cli("net-info", "nope")
+            #expect(result.status == 1 && result.errors == "error: Network not found: no network with matching name 'nope'\n", "\(result)")
+            result = try Shell.run(DaemonHarness.cli, ["-c", daemon.readOnlySocket, "net-destroy", "c1"])
+            #expect(result.status == 1 && result.errors.contains("read only access prevents virNetworkDestroy"), "\(result)")
+            #expect(try daemon.cli("net-destroy", "c1").status == 0)
+            #expect(try daemon.cli("net-undefine", "c1").status == 0)
+            result = try Shell.run(DaemonHarness.cli, ["-c", "\(daemon.root)/no-such-sock", "net-list"])
+            #expect(result.status == 1 && result.errors.contains("Failed to connect socket"), "\(result)")
+        }
+    }
+
+    @Test("event --loop --json: lifecycle and port events; drift report")
+    func eventsAndDrift() throws {
+        try DaemonHarness.with { daemon in
+            let listener = Process()
+            listener.executableURL = URL(fileURLWithPath: DaemonHarness.cli)
+            listener.arguments = ["-c", daemon.networkSocket, "event", "--loop", "--json", "--timeout", "6"]
+            let pipe = Pipe()
+            listener.standardOutput = pipe
+            try listener.run()
+            // Lifecycle and port registrations.
+            try daemon.waitForEventRegistrations(2)
+            let xml = try daemon.file("e1.xml", Fixtures.network("e1", bridge: "pbe1"))
+            #expect(try daemon.cli("net-create", xml).status == 0)
+            #expect(try daemon.cli("net-port-create", "e1", try daemon.file("p.xml", Fixtures.port())).status == 0)
+            #expect(try daemon.cli("net-port-delete", "e1", Fixtures.portUUID).status == 0)
+            #expect(try daemon.cli("net-destroy", "e1").status == 0)
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            listener.waitUntilExit()
+            let events = output.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+            }
+            let summary = events.map { "\($0["event"] ?? "") \($0["change"] ?? "")" }
+            #expect(summary == ["lifecycle started", "port created", "port deleted", "lifecycle stopped"], "\(output)")
+            let drift = try daemon.cli("drift", "--json")
+            #expect(drift.status == 0 && drift.output.contains("\"drift\""), "\(drift)")
+        }
+    }
+
+    @Test("port parameters: get/set with libvirt's names; floors admitted against the network's inbound average")
+    func portParameters() throws {
+        try DaemonHarness.with { daemon in
+            let client = try NetworkClient(socketPath: daemon.networkSocket)
+            defer { client.close() }
+            let network = try client.create(xml: """
+                <network><name>q1</name><bridge name='pbq1'/><bandwidth><inbound average='1000'/></bandwidth></network>
+                """)
+            let first = try client.createPort(network, xml: Fixtures.port())
+            let second = try client.createPort(network, xml: Fixtures.port("22222222-2222-3333-4444-555555555555", mac: "52:54:00:11:22:44"))
+            func set(_ port: NetworkPortReference, _ values: [String: UInt32]) throws(PatchbayError) {
+                let params = values.map { TypedParameter(field: $0.key, value: .uint($0.value)) }
+                try client.remote.call(.networkPortSetParameters, NetworkPortSetParametersArgs(port: port, params: params))
+            }
+            func get(_ port: NetworkPortReference) throws(PatchbayError) -> [String: TypedParameterValue] {
+                let ret = try client.remote.call(.networkPortGetParameters, NetworkPortGetParametersArgs(port: port, parameterCount: 16),
+                                                 returning: NetworkPortGetParametersRet.self)
+                return Dictionary(uniqueKeysWithValues: ret.params.map { ($0.field, $0.value) })
+            }
+            try set(first, ["inbound.average": 2000, "inbound.floor": 600])
+            #expect(try get(first)["inbound.floor"] == .uint(600))
+            #expect(try get(first).count == 7)
+            #expect(try client.portXML(first).contains("floor='600'"))
+            // 600 + 500 > 1000: refused, and the second port keeps no floor.
+            #expect(throws: PatchbayError.self) { try set(second, ["inbound.average": 100, "inbound.floor": 500]) }
+            #expect(try get(second)["inbound.floor"] == .uint(0))
+            // Lowering the first floor makes room.
+            try set(first, ["inbound.floor": 200])
+            try set(second, ["inbound.average": 100, "inbound.floor": 500])
+            #expect(try get(second)["inbound.floor"] == .uint(500))
+            do {
+                try set(first, ["bogus": 1])
+                Issue.record("unknown parameter accepted")
+            } catch {
+                #expect((error as? PatchbayError)?.code == .invalidArg)
+            }
+        }
+    }
+
+    @Test("DHCP leases come from dnsmasq's lease file")
+    func dhcpLeases() throws {
+        try DaemonHarness.with { daemon in
+            let xml = try daemon.file("l1.xml", """
+                <network><name>l1</name><bridge name='pbl1'/><ip address='10.91.0.1' prefix='24'>\
+                <dhcp><range start='10.91.0.10' end='10.91.0.20'/></dhcp></ip></network>
+                """)
+            #expect(try daemon.virsh("net-create", xml).status == 0)
+            let directory = "\(daemon.stateDirectory)/host/l1"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try "4102444800 52:54:00:aa:bb:cc 10.91.0.11 guest1 01:52:54:00:aa:bb:cc\n"
+                .write(toFile: "\(directory)/l1.leases", atomically: true, encoding: .utf8)
+            let result = try daemon.virsh("net-dhcp-leases", "l1")
+            #expect(result.status == 0, "\(result)")
+            #expect(result.output.contains("52:54:00:aa:bb:cc"), "\(result)")
+            #expect(result.output.contains("10.91.0.11/24"), "\(result)")
+            #expect(result.output.contains("guest1"), "\(result)")
+        }
+    }
+}
+
+/// A real DHCP exchange through the daemon's network, read back with virsh.
+@Suite("DHCP leases through a real dnsmasq", .serialized)
+struct RealLeaseTests {
+    @Test("a busybox DHCP client on a veth in the bridge gets a lease that net-dhcp-leases shows")
+    func realLease() throws {
+        try DaemonHarness.with { daemon in
+            let xml = try daemon.file("l2.xml", """
+                <network><name>l2</name><bridge name='pbl2'/><ip address='10.93.0.1' prefix='24'>\
+                <dhcp><range start='10.93.0.10' end='10.93.0.20'/></dhcp></ip></network>
+                """)
+            let created = try daemon.virsh("net-create", xml)
+            #expect(created.status == 0, "\(created)")
+            let client = "pbdc-\(UInt32.random(in: 0...UInt32.max))"
+            _ = try Shell.run("/usr/sbin/ip", ["netns", "add", client])
+            defer {
+                if let pids = try? Shell.run("/usr/sbin/ip", ["netns", "pids", client]) {
+                    for pid in pids.output.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
+                }
+                _ = try? Shell.run("/usr/sbin/ip", ["netns", "del", client])
+            }
+            for command in [["-n", daemon.namespace, "link", "add", "pbl2p", "type", "veth", "peer", "name", "pbl2g", "netns", client],
+                            ["-n", daemon.namespace, "link", "set", "pbl2p", "master", "pbl2", "up"],
+                            ["-n", client, "link", "set", "pbl2g", "address", "52:54:00:93:00:01", "up"]] {
+                let result = try Shell.run("/usr/sbin/ip", command)
+                #expect(result.status == 0, "\(result)")
+            }
+            // The bridge runs STP (libvirt's default): its port forwards only after the
+            // listening and learning states, so wait for the bridge's carrier.
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline,
+                  !(try Shell.run("/usr/sbin/ip", ["-n", daemon.namespace, "link", "show", "pbl2"]).output.contains("LOWER_UP")) {
+                usleep(100_000)
+            }
+            let script = try daemon.file("udhcpc.sh", "#!/bin/sh\n[ \"$1\" = bound ] && echo \"bound $ip\"\nexit 0\n")
+            chmod(script, 0o755)
+            let dhcp = try Shell.run("/usr/sbin/ip", ["netns", "exec", client, "/usr/bin/busybox", "udhcpc", "-i", "pbl2g", "-n", "-q",
+                                                      "-f", "-t", "6", "-T", "1", "-s", script])
+            let bound = dhcp.output.split(separator: "\n").first { $0.hasPrefix("bound ") }.map { String($0.dropFirst(6)) }
+            let address = try #require(bound, "\(dhcp)")
+            #expect(address.hasPrefix("10.93.0."))
+            let leases = try daemon.virsh("net-dhcp-leases", "l2")
+            #expect(leases.output.contains("52:54:00:93:00:01"), "\(leases)")
+            #expect(leases.output.contains("\(address)/24"), "\(leases)")
+            let filtered = try daemon.virsh("net-dhcp-leases", "l2", "--mac", "52:54:00:93:00:02")
+            #expect(!filtered.output.contains("10.93.0."), "\(filtered)")
+        }
+    }
+}
