@@ -70,16 +70,8 @@ public struct DriverStore: Sendable {
 
     /// Every persistent definition (unreadable files are reported, not fatal).
     public func loadConfigs() -> (networks: [NetworkDefinition], problems: [String]) {
-        var networks: [NetworkDefinition] = []
-        var problems: [String] = []
-        for file in AtomicFile.list("\(configDirectory)/networks", suffix: ".xml") {
-            let path = "\(configDirectory)/networks/\(file)"
-            do throws(PatchbayError) {
-                guard let text = AtomicFile.readText(path) else { continue }
-                networks.append(try NetworkDefinition.parse(xml: text))
-            } catch {
-                problems.append("\(path): \(error.message)")
-            }
+        let (networks, problems) = Self.parseAll(in: "\(configDirectory)/networks") { text throws(PatchbayError) in
+            try NetworkDefinition.parse(xml: text)
         }
         return (networks, problems)
     }
@@ -111,19 +103,11 @@ public struct DriverStore: Sendable {
 
     /// Every recorded active network.
     public func loadStatuses() -> (networks: [(NetworkDefinition, NetworkRuntime, StatusPhase)], problems: [String]) {
-        var found: [(NetworkDefinition, NetworkRuntime, StatusPhase)] = []
-        var problems: [String] = []
-        for file in AtomicFile.list("\(stateDirectory)/networks", suffix: ".xml") {
-            let path = "\(stateDirectory)/networks/\(file)"
-            do throws(PatchbayError) {
-                guard let text = AtomicFile.readText(path) else { continue }
-                let root = try XMLParser.parse(text)
-                guard let network = root.element("network") else { throw .internalError("no <network> in status file") }
-                let phase = root.attribute("phase").flatMap(StatusPhase.init(rawValue:)) ?? .running
-                found.append((try NetworkDefinition.parse(element: network), NetworkRuntime(xml: root.element("runtime") ?? XMLElement("runtime")), phase))
-            } catch {
-                problems.append("\(path): \(error.message)")
-            }
+        let (found, problems) = Self.parseAll(in: "\(stateDirectory)/networks") { text throws(PatchbayError) in
+            let root = try XMLParser.parse(text)
+            guard let network = root.element("network") else { throw .internalError("no <network> in status file") }
+            let phase = root.attribute("phase").flatMap(StatusPhase.init(rawValue:)) ?? .running
+            return (try NetworkDefinition.parse(element: network), NetworkRuntime(xml: root.element("runtime") ?? XMLElement("runtime")), phase)
         }
         return (found, problems)
     }
@@ -138,30 +122,38 @@ public struct DriverStore: Sendable {
         try AtomicFile.remove(portPath(uuid, network: network))
     }
 
-    /// Every port file of a network, parsed on all cores (restart time is dominated by this).
+    /// Every port file of a network.
     public func loadPorts(network: LibvirtUUID) -> (ports: [NetworkPortDefinition], problems: [String]) {
-        let directory = "\(stateDirectory)/ports/\(network)"
+        let (ports, problems) = Self.parseAll(in: "\(stateDirectory)/ports/\(network)") { text throws(PatchbayError) in
+            try NetworkPortDefinition.parse(xml: text)
+        }
+        return (ports, problems)
+    }
+
+    /// Parses every `.xml` file of `directory` on all cores (restart time is mostly this), in file
+    /// order; unreadable or invalid files are reported with their path instead.
+    static func parseAll<T>(in directory: String, _ parse: @escaping @Sendable (String) throws(PatchbayError) -> T) -> (values: [T], problems: [String]) {
         let files = AtomicFile.list(directory, suffix: ".xml")
-        let results = ParsedPorts(count: files.count)
+        let results = ParsedFiles<T>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let path = "\(directory)/\(files[index])"
             guard let text = AtomicFile.readText(path) else { return }
             do throws(PatchbayError) {
-                results.set(index, .success(try NetworkPortDefinition.parse(xml: text)))
+                results.set(index, .success(try parse(text)))
             } catch {
                 results.set(index, .failure(PatchbayError(error.code, "\(path): \(error.message)")))
             }
         }
-        var ports: [NetworkPortDefinition] = []
+        var values: [T] = []
         var problems: [String] = []
         for result in results.values {
             switch result {
-            case .success(let port): ports.append(port)
+            case .success(let value): values.append(value)
             case .failure(let error): problems.append(error.detail)
             case nil: break
             }
         }
-        return (ports, problems)
+        return (values, problems)
     }
 
     /// Removes the port directory of a network that is no longer active.
@@ -176,16 +168,16 @@ public struct DriverStore: Sendable {
     }
 }
 
-/// Results of parallel port parsing, one slot per file.
-private final class ParsedPorts: @unchecked Sendable {
-    private var slots: [Result<NetworkPortDefinition, PatchbayError>?]
+/// Results of parallel parsing, one slot per file.
+private final class ParsedFiles<T>: @unchecked Sendable {
+    private var slots: [Result<T, PatchbayError>?]
     private let lock = Lock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ result: Result<NetworkPortDefinition, PatchbayError>) {
+    func set(_ index: Int, _ result: Result<T, PatchbayError>) {
         lock.withLock { slots[index] = result }
     }
 
-    var values: [Result<NetworkPortDefinition, PatchbayError>?] { lock.withLock { slots } }
+    var values: [Result<T, PatchbayError>?] { lock.withLock { slots } }
 }
