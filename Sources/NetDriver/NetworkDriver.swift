@@ -106,7 +106,12 @@ public final class NetworkDriver: @unchecked Sendable {
     /// Subscribes to events; the stream ends when `unsubscribe` is called with the id.
     public func subscribe() -> (id: Int, events: AsyncStream<NetworkEvent>) { hub.subscribe() }
 
-    /// Ends a subscription.
+    /// Calls `handler` for every event, synchronously and in order; cheaper than a stream (no
+    /// task wake-up per event) for a daemon that fans events out itself. `handler` must return
+    /// quickly and must not call back into the driver.
+    public func observe(_ handler: @escaping @Sendable (NetworkEvent) -> Void) -> Int { hub.observe(handler) }
+
+    /// Ends a subscription or an observer.
     public func unsubscribe(_ id: Int) { hub.unsubscribe(id) }
 
     /// What the last recovery (or `checkDrift`) found between state files and kernel.

@@ -36,6 +36,7 @@ public enum NetworkEvent: Sendable, Equatable {
 /// as the operations that caused them.
 final class EventHub: @unchecked Sendable {
     private var subscribers: [Int: AsyncStream<NetworkEvent>.Continuation] = [:]
+    private var observers: [Int: @Sendable (NetworkEvent) -> Void] = [:]
     private var nextID = 0
     private let lock = Lock()
 
@@ -51,15 +52,29 @@ final class EventHub: @unchecked Sendable {
         return (id, stream)
     }
 
-    /// Ends a subscription.
+    /// A synchronous observer, called in operation order on the thread that caused the event.
+    /// It must return quickly and must not call back into the driver (its lock is held).
+    func observe(_ handler: @escaping @Sendable (NetworkEvent) -> Void) -> Int {
+        lock.withLock { () -> Int in
+            nextID += 1
+            observers[nextID] = handler
+            return nextID
+        }
+    }
+
+    /// Ends a subscription or an observer.
     func unsubscribe(_ id: Int) {
-        let continuation = lock.withLock { subscribers.removeValue(forKey: id) }
+        let continuation = lock.withLock { () -> AsyncStream<NetworkEvent>.Continuation? in
+            observers[id] = nil
+            return subscribers.removeValue(forKey: id)
+        }
         continuation?.finish()
     }
 
     /// Sends an event to every subscriber.
     func publish(_ event: NetworkEvent) {
-        let targets = lock.withLock { Array(subscribers.values) }
-        for continuation in targets { continuation.yield(event) }
+        let (streams, handlers) = lock.withLock { (Array(subscribers.values), Array(observers.values)) }
+        for handler in handlers { handler(event) }
+        for continuation in streams { continuation.yield(event) }
     }
 }

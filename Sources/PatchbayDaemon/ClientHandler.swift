@@ -75,12 +75,14 @@ final class ClientHandler: ChannelInboundHandler {
                (try? XDRDecoder.decode(ConnectSupportsFeatureArgs.self, from: payload))?.feature == ConnectFeature.programKeepalive.rawValue {
                 startKeepalive(context: context)
             }
-            if procedure.isMutating {
+            if procedure.isMutating && !procedure.isBoundedChange {
+                // Starting or stopping a network, or updating one, can take the host a while.
                 run(on: context, channel: channel) { dispatcher.reply(to: procedure, header: header, payload: payload, session: session) }
             } else {
-                // Reads only wait for the driver's lock, never for the host, and handing them to a
-                // worker costs two thread wake-ups, which dominated their latency; they are
-                // answered here, at worst after the one host operation holding the lock.
+                // Reads and bounded changes (ports, definitions) only wait for the driver's lock and
+                // a file write, never for a process or a network start; handing them to a worker
+                // costs two thread wake-ups, which dominated their latency. They are answered here,
+                // at worst after the one host operation holding the lock.
                 channel.send(dispatcher.reply(to: procedure, header: header, payload: payload, session: session))
             }
         case let .patchbayCall(header, payload):

@@ -26,7 +26,6 @@ public final class Daemon: Sendable {
     private struct RunState {
         var servers: [Channel] = []
         var nextConnection: UInt64 = 1
-        var eventPump: Task<Void, Never>?
         var subscription: Int?
     }
 
@@ -50,15 +49,11 @@ public final class Daemon: Sendable {
     /// Starts delivering events and binds the six sockets; returns once they all exist.
     public func start() async throws {
         pool.start()
-        let (subscription, events) = driver.subscribe()
+        // Delivered inline, in operation order: a stream would wake a task for every port
+        // operation even when nobody listens, which cost more than the operation itself.
         let broker = broker
-        let pump = Task.detached {
-            for await event in events { broker.deliver(event) }
-        }
-        state.withLockedValue {
-            $0.eventPump = pump
-            $0.subscription = subscription
-        }
+        let subscription = driver.observe { event in broker.deliver(event) }
+        state.withLockedValue { $0.subscription = subscription }
         try Self.makeDirectory(configuration.socketDirectory)
         // Network sockets last: clients wait for virtnetworkd-sock, so everything is up by then.
         for role in SocketRole.all.reversed() {
@@ -100,13 +95,12 @@ public final class Daemon: Sendable {
     /// Stops accepting and closes every connection. Networks keep running: their state is on
     /// disk and the next start picks it up.
     public func shutdown() async {
-        let (servers, pump, subscription) = state.withLockedValue { ($0.servers, $0.eventPump, $0.subscription) }
+        let (servers, subscription) = state.withLockedValue { ($0.servers, $0.subscription) }
         for server in servers {
             try? await server.close()
         }
         for role in SocketRole.all { unlink(socketPath(role)) }
         if let subscription { driver.unsubscribe(subscription) }
-        await pump?.value
         try? await group.shutdownGracefully()
         try? await pool.shutdownGracefully()
         logger.info("stopped; networks left running")

@@ -249,6 +249,21 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     }
 }
 
+extension RemoteProcedure {
+    /// Mutating calls whose work is bounded by file writes and at most a netlink request (no
+    /// process to spawn, no network to bring up): a daemon can answer them on its socket loop
+    /// instead of paying two thread wake-ups for a worker.
+    public var isBoundedChange: Bool {
+        switch self {
+        case .networkDefineXML, .networkDefineXMLFlags, .networkUndefine, .networkSetAutostart,
+             .networkPortCreateXML, .networkPortDelete:
+            true
+        default:
+            false
+        }
+    }
+}
+
 /// Procedures of the keepalive program; both travel as MESSAGE with an empty payload.
 public enum KeepaliveProcedure: Int32, Sendable, CaseIterable {
     /// "Are you there?" Sent by either side; the server PINGs idle clients.
