@@ -90,6 +90,15 @@ public enum AtomicFile {
         read(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// True for a name with `.tmp-` in it: a write that has not been renamed into place. Checked on
+    /// bytes: the generic substring search costs more than the directory read at restart.
+    public static func isTemporary(_ name: String) -> Bool {
+        let marker = Array(".tmp-".utf8)
+        let bytes = Array(name.utf8)
+        guard bytes.count >= marker.count else { return false }
+        return (0...(bytes.count - marker.count)).contains { bytes[$0..<$0 + marker.count].elementsEqual(marker) }
+    }
+
     /// Names in `directory` ending in `suffix`, sorted, hidden and temporary files excluded
     /// (none when the directory does not exist).
     public static func list(_ directory: String, suffix: String = "") -> [String] {
@@ -100,7 +109,7 @@ public enum AtomicFile {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
-            if name.hasPrefix(".") || name.contains(".tmp-") || !name.hasSuffix(suffix) { continue }
+            if name.hasPrefix(".") || isTemporary(name) || !name.hasSuffix(suffix) { continue }
             names.append(name)
         }
         return names.sorted()

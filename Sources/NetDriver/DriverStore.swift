@@ -48,7 +48,7 @@ public struct DriverStore: Sendable {
                 let name = withUnsafePointer(to: entry.pointee.d_name) {
                     $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
                 }
-                if name.contains(".tmp-") { stale.append(name) }
+                if AtomicFile.isTemporary(name) { stale.append(name) }
             }
             closedir(handle)
             for name in stale { unlink("\(directory)/\(name)") }
@@ -124,31 +124,48 @@ public struct DriverStore: Sendable {
 
     /// Every port file of a network.
     public func loadPorts(network: LibvirtUUID) -> (ports: [NetworkPortDefinition], problems: [String]) {
-        let (ports, problems) = Self.parseAll(in: "\(stateDirectory)/ports/\(network)") { text throws(PatchbayError) in
+        let (ports, problems) = loadPorts(networks: [network])
+        return (ports[network] ?? [], problems)
+    }
+
+    /// The port files of several networks, parsed together on all cores (one batch for the
+    /// whole restart rather than one per network).
+    public func loadPorts(networks: [LibvirtUUID]) -> (ports: [LibvirtUUID: [NetworkPortDefinition]], problems: [String]) {
+        let paths = networks.flatMap { network in
+            AtomicFile.list("\(stateDirectory)/ports/\(network)", suffix: ".xml").map { (network, "\(stateDirectory)/ports/\(network)/\($0)") }
+        }
+        let (parsed, problems) = Self.parseAll(paths: paths.map(\.1)) { text throws(PatchbayError) in
             try NetworkPortDefinition.parse(xml: text)
         }
+        var ports: [LibvirtUUID: [NetworkPortDefinition]] = [:]
+        for (index, port) in parsed { ports[paths[index].0, default: []].append(port) }
         return (ports, problems)
     }
 
-    /// Parses every `.xml` file of `directory` on all cores (restart time is mostly this), in file
-    /// order; unreadable or invalid files are reported with their path instead.
+    /// Parses every `.xml` file of `directory` on all cores, in file order; unreadable or invalid
+    /// files are reported with their path instead.
     static func parseAll<T>(in directory: String, _ parse: @escaping @Sendable (String) throws(PatchbayError) -> T) -> (values: [T], problems: [String]) {
-        let files = AtomicFile.list(directory, suffix: ".xml")
-        let results = ParsedFiles<T>(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            let path = "\(directory)/\(files[index])"
-            guard let text = AtomicFile.readText(path) else { return }
+        let (parsed, problems) = parseAll(paths: AtomicFile.list(directory, suffix: ".xml").map { "\(directory)/\($0)" }, parse)
+        return (parsed.map(\.1), problems)
+    }
+
+    /// Parses the files at `paths` on all cores (restart time is mostly this); each value comes
+    /// with the index of its path.
+    static func parseAll<T>(paths: [String], _ parse: @escaping @Sendable (String) throws(PatchbayError) -> T) -> (values: [(Int, T)], problems: [String]) {
+        let results = ParsedFiles<T>(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            guard let text = AtomicFile.readText(paths[index]) else { return }
             do throws(PatchbayError) {
                 results.set(index, .success(try parse(text)))
             } catch {
-                results.set(index, .failure(PatchbayError(error.code, "\(path): \(error.message)")))
+                results.set(index, .failure(PatchbayError(error.code, "\(paths[index]): \(error.message)")))
             }
         }
-        var values: [T] = []
+        var values: [(Int, T)] = []
         var problems: [String] = []
-        for result in results.values {
+        for (index, result) in results.values.enumerated() {
             switch result {
-            case .success(let value): values.append(value)
+            case .success(let value): values.append((index, value))
             case .failure(let error): problems.append(error.detail)
             case nil: break
             }

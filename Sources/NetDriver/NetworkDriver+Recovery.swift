@@ -20,6 +20,9 @@ extension NetworkDriver {
         let (statuses, statusProblems) = store.loadStatuses()
         var interrupted: [Drift] = []
         loadProblems += statusProblems
+        let running = statuses.filter { $0.2 == .running }.map(\.0.uuid)
+        let (allPorts, portProblems) = store.loadPorts(networks: running)
+        loadProblems += portProblems
         for (live, runtime, phase) in statuses {
             guard phase == .running else {
                 // A start or destroy was cut short: finish taking the network down. Its ports
@@ -33,8 +36,7 @@ extension NetworkDriver {
             let object = networks[live.name] ?? NetworkObject()
             object.live = live
             object.runtime = runtime
-            let (ports, portProblems) = store.loadPorts(network: live.uuid)
-            loadProblems += portProblems
+            let ports = allPorts[live.uuid] ?? []
             object.ports = Dictionary(ports.map { ($0.uuid, $0) }, uniquingKeysWith: { first, _ in first })
             for uuid in object.ports.keys { portOwners[uuid] = live.name }
             object.recount()
