@@ -1,4 +1,3 @@
-import Foundation
 import NetConf
 import NetCore
 
@@ -168,7 +167,10 @@ extension NetworkDriver {
 extension String {
     /// The string with the first occurrence of `target` replaced.
     func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = range(of: target) else { return self }
-        return replacingCharacters(in: range, with: replacement)
+        let characters = Array(self), pattern = Array(target)
+        guard !pattern.isEmpty, characters.count >= pattern.count,
+              let start = (0...(characters.count - pattern.count)).first(where: { Array(characters[$0..<$0 + pattern.count]) == pattern })
+        else { return self }
+        return String(characters[..<start]) + replacement + String(characters[(start + pattern.count)...])
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import HostNet
 import RemoteProtocol
 
 /// Reads the lease database dnsmasq keeps for a network (`--dhcp-leasefile`).
@@ -13,7 +13,7 @@ enum DHCPLeaseFile {
     /// Leases of `path` for the network's bridge, optionally only those of one MAC; a missing
     /// or unreadable file means no leases (dnsmasq writes it on the first lease).
     static func leases(path: String, bridge: String, prefixes: (v4: UInt32, v6: UInt32), mac: String?) -> [NetworkDHCPLease] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        guard let text = AtomicFile.readText(path) else { return [] }
         var leases: [NetworkDHCPLease] = []
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ").map(String.init)
