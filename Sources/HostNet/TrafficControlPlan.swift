@@ -2,8 +2,10 @@ import NetConf
 import NetCore
 import Netlink
 
-/// The `tc -batch` lines that realise libvirt's `<bandwidth>` on a device, written as data so the
-/// plan is testable without a kernel.
+/// How libvirt's `<bandwidth>` becomes HTB figures, and the `tc -batch` lines for what still goes
+/// through tc (filters, and the network tree); written as data so the plan is testable without a
+/// kernel. Per-device qdiscs and classes are installed over netlink from `htbRates`; the
+/// `egressShaping` lines are their tc equivalent (the process baseline of the benchmark).
 ///
 /// - Inbound (towards the guest): HTB on the guest device's egress, rate=average, ceil=peak,
 ///   burst (and cburst) = burst.
@@ -42,10 +44,10 @@ public enum TrafficControlPlan {
     }
 
     /// `rate R ceil C burst B cburst B` for an HTB class, in bytes and bytes/s.
+    /// The same figures as `htbRates`, as tc arguments (tc's own default burst when none is given).
     public static func htbParameters(_ rate: BandwidthRate) -> String {
-        let average = rate.average?.bytesPerSecond ?? rate.floor?.bytesPerSecond ?? 0
-        let ceil = max(rate.peak?.bytesPerSecond ?? average, average)
-        var text = "rate \(average)bps ceil \(ceil)bps"
+        let rates = htbRates(rate)
+        var text = "rate \(rates.rate)bps ceil \(rates.ceil)bps"
         if let burst = rate.burst?.bytes, burst > 0 {
             text += " burst \(burst)b cburst \(burst)b"
         }

@@ -57,31 +57,9 @@ public struct NetworkListAllPortsRet: XDRCodable, Hashable {
     }
 }
 
-/// `remote_network_port_lookup_by_uuid_args`.
-public struct NetworkPortLookupByUUIDArgs: XDRCodable, Hashable {
-    /// The network to search.
-    public var network: NetworkReference
-    /// The port's UUID.
-    public var uuid: LibvirtUUID
-
-    /// Creates the arguments.
-    public init(network: NetworkReference, uuid: LibvirtUUID) {
-        self.network = network
-        self.uuid = uuid
-    }
-
-    /// Writes `{net; remote_uuid uuid}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(network)
-        try encoder.encode(uuid)
-    }
-
-    /// Reads `{net; remote_uuid uuid}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        network = try decoder.decode(NetworkReference.self)
-        uuid = try decoder.decode(LibvirtUUID.self)
-    }
-}
+/// `remote_network_port_lookup_by_uuid_args`: `{net; remote_uuid uuid}`, the same wire layout
+/// (and fields) as a port reference.
+public typealias NetworkPortLookupByUUIDArgs = NetworkPortReference
 
 /// `remote_network_port_create_xml_args`.
 public struct NetworkPortCreateXMLArgs: XDRCodable, Hashable {

@@ -3,6 +3,7 @@ import NetConf
 import NetCore
 import HostNet
 import NetDriver
+import TestSupport
 import Netlink
 
 /// The host for a torture run: the real one inside a namespace, or one that touches nothing.
@@ -78,26 +79,11 @@ final class TortureHost: NetworkHost, @unchecked Sendable {
         } catch {
             problems.append("cannot inspect the namespace: \(error)")
         }
-        for pid in Self.dnsmasqProcesses(under: stateDirectory) {
-            let owned = active.contains { name in Self.commandLine(pid).contains("/host/\(name)/") }
+        for pid in ProcessTable.dnsmasq(mentioning: stateDirectory) {
+            let commandLine = ProcessTable.entry(pid)?.commandLine ?? ""
+            let owned = active.contains { name in commandLine.contains("/host/\(name)/") }
             if !owned { problems.append("dnsmasq pid \(pid) has no owner") }
         }
         return problems
-    }
-
-    /// Live (not zombie) dnsmasq processes whose command line mentions `directory`.
-    static func dnsmasqProcesses(under directory: String) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { pid in
-            let line = commandLine(pid)
-            guard line.hasPrefix("/usr/sbin/dnsmasq"), line.contains(directory) else { return false }
-            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-            return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true)
-        }
-    }
-
-    static func commandLine(_ pid: Int32) -> String {
-        let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
-        return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
     }
 }

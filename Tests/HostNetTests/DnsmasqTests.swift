@@ -237,13 +237,7 @@ struct DnsmasqDaemonTests {
 
     /// Processes (not zombies) whose command line names `configFile`.
     static func processes(reading configFile: String) -> [pid_t] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { pid_t($0) }.filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")"), !stat[close...].hasPrefix(") Z"),
-                  let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-            return String(decoding: data, as: UTF8.self).contains("--conf-file=\(configFile)")
-        }
+        ProcessTable.all().filter { !$0.isZombie && $0.commandLine.contains("--conf-file=\(configFile)") }.map(\.pid)
     }
 
     @Test func servesLeasesHonoursReservationsReloadsAndStops() throws {

@@ -63,7 +63,7 @@ struct CrashSafetyTests {
             print("crash test (real host): 200 SIGKILLs, \(journal.filter { $0.hasPrefix("BEGIN ") }.count) operations, \(acknowledged) acknowledged")
             #expect(acknowledged > 100)
             #expect(verify.status == 0, "\(verify.output)\(verify.errors)")
-            #expect(TortureProcesses.dnsmasq(in: ns.path).isEmpty, "cleanup left dnsmasq running")
+            #expect(ProcessTable.dnsmasq(mentioning: "pb-crash-").isEmpty, "cleanup left dnsmasq running")
         }
     }
 
@@ -99,18 +99,5 @@ struct CrashSafetyTests {
         let outcome = try #require(verify)
         #expect(outcome.status != 0)
         #expect(outcome.output.contains("is missing"))
-    }
-}
-
-/// dnsmasq processes started for a namespace's networks (their command line names the state dir).
-enum TortureProcesses {
-    static func dnsmasq(in namespace: String) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { pid in
-            let line = String(decoding: (FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()).map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
-            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-            let zombie = stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true
-            return line.hasPrefix("/usr/sbin/dnsmasq") && line.contains("pb-crash-") && !zombie
-        }
     }
 }

@@ -65,11 +65,7 @@ struct HostFixture {
     }
 
     /// True while `pid` runs (zombies count as gone).
-    static func isAlive(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        return !stat[close...].hasPrefix(") Z")
-    }
+    static func isAlive(_ pid: pid_t) -> Bool { ProcessTable.isAlive(pid) }
 }
 
 func network(_ xml: String) throws -> NetworkDefinition { try NetworkDefinition.parse(xml: xml) }

@@ -15,15 +15,9 @@ public enum ChildReaper {
     /// belongs to whoever started them).
     public static func reapExited(command: String = "dnsmasq") {
         let me = getpid()
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        for pid in entries.compactMap(Int32.init) {
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
-            let name = stat[stat.index(after: open)..<close]
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard name == command, fields.count > 2, fields[0] == "Z", Int32(fields[1]) == me else { continue }
+        for process in ProcessTable.all() where process.command == command && process.isZombie && process.parent == me {
             var status: Int32 = 0
-            waitpid(pid, &status, WNOHANG)
+            waitpid(process.pid, &status, WNOHANG)
         }
     }
 }
