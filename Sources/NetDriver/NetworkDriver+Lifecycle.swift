@@ -32,10 +32,9 @@ extension NetworkDriver {
                 throw PatchbayError(.operationInvalid, "network is already active")
             }
             try assignHostDefaults(&network)
+            // A defined but inactive network of that name runs the given definition and stays persistent.
             let object = networks[network.name] ?? NetworkObject()
-            let wasKnown = networks[network.name] != nil
             try startLocked(object, definition: network)
-            if !wasKnown { object.config = nil }
             networks[network.name] = object
             guard let summary = Self.summary(object) else { throw PatchbayError.internalError("network vanished") }
             return summary
