@@ -7,6 +7,11 @@ import NetCore
 public enum AtomicFile {
     /// Replaces `path` with `contents`, readable per `mode`.
     public static func write(_ contents: String, to path: String, mode: mode_t = 0o644) throws(PatchbayError) {
+        try write(bytes: Array(contents.utf8), to: path, mode: mode)
+    }
+
+    /// Replaces `path` with `bytes`, readable per `mode`.
+    public static func write(bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(PatchbayError) {
         let directory = parentDirectory(of: path)
         var template = Array("\(path).tmp-XXXXXX".utf8CString)
         var fd = template.withUnsafeMutableBufferPointer { buffer in
@@ -30,7 +35,6 @@ public enum AtomicFile {
         }
         do {
             defer { close(fd) }
-            let bytes = Array(contents.utf8)
             var offset = 0
             while offset < bytes.count {
                 let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }

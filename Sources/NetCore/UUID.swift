@@ -1,66 +1,92 @@
 /// A 128-bit UUID as libvirt uses it for networks, ports and owners.
+///
+/// Held as two integers rather than a byte array: UUIDs are dictionary keys on every port
+/// operation and are parsed ten thousand times on a restart, so no heap allocation per value.
 public struct LibvirtUUID: Hashable, Sendable, CustomStringConvertible {
+    /// Bytes 0–7, most significant first.
+    let high: UInt64
+    /// Bytes 8–15, most significant first.
+    let low: UInt64
+
     /// The sixteen bytes.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - $0 * 8)) } + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - $0 * 8)) }
+    }
 
     /// Parses 32 hex digits; like libvirt, dashes and surrounding spaces are allowed between digits.
     public init(_ text: String) throws(PatchbayError) {
-        var bytes: [UInt8] = []
-        var high: UInt8?
-        let trimmed = text.drop(while: { $0 == " " })
-        for scalar in trimmed.unicodeScalars {
-            if scalar == "-" { continue }
-            if scalar == " " && bytes.count == 16 { continue }
-            guard let nibble = Self.nibble(scalar), bytes.count < 16 else {
-                throw .internalError("malformed uuid element")
-            }
-            if let h = high {
-                bytes.append(h << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
+        var high: UInt64 = 0, low: UInt64 = 0
+        var digits = 0
+        var leading = true
+        for byte in text.utf8 {
+            if leading && byte == UInt8(ascii: " ") { continue }
+            leading = false
+            if byte == UInt8(ascii: "-") { continue }
+            if byte == UInt8(ascii: " ") && digits == 32 { continue }
+            guard let nibble = Self.nibble(byte), digits < 32 else { throw .internalError("malformed uuid element") }
+            if digits < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
+            digits += 1
         }
-        guard bytes.count == 16, high == nil else { throw .internalError("malformed uuid element") }
-        self.bytes = bytes
+        guard digits == 32 else { throw .internalError("malformed uuid element") }
+        self.high = high
+        self.low = low
     }
 
     /// Creates a UUID from sixteen bytes.
     public init(bytes: [UInt8]) throws(PatchbayError) {
         guard bytes.count == 16 else { throw .internalError("a UUID has 16 bytes, not \(bytes.count)") }
-        self.bytes = bytes
+        high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// A random (version 4) UUID, as libvirt generates for documents that omit one.
     public static func random() -> LibvirtUUID {
         var generator = SystemRandomNumberGenerator()
         // Two 64-bit draws rather than sixteen byte draws: each draw is a getrandom(2) call.
-        let high = generator.next(), low = generator.next()
-        var bytes = (0..<8).map { UInt8(truncatingIfNeeded: high >> ($0 * 8)) } + (0..<8).map { UInt8(truncatingIfNeeded: low >> ($0 * 8)) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return LibvirtUUID(unchecked: bytes)
+        let drawnHigh: UInt64 = generator.next(), drawnLow: UInt64 = generator.next()
+        let high = (drawnHigh & ~0xF000) | 0x4000
+        let low = (drawnLow & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        return LibvirtUUID(high: high, low: low)
     }
 
-    private init(unchecked bytes: [UInt8]) { self.bytes = bytes }
+    private init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
 
-    private static func nibble(_ scalar: Unicode.Scalar) -> UInt8? {
-        switch scalar.value {
-        case 0x30...0x39: UInt8(scalar.value - 0x30)
-        case 0x41...0x46: UInt8(scalar.value - 0x41 + 10)
-        case 0x61...0x66: UInt8(scalar.value - 0x61 + 10)
+    private static func nibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
         default: nil
         }
     }
 
+    /// Orders UUIDs by their bytes.
+    public func precedes(_ other: LibvirtUUID) -> Bool { (high, low) < (other.high, other.low) }
+
     /// Lower-case 8-4-4-4-12 form.
     public var description: String {
-        var out = ""
-        for (index, byte) in bytes.enumerated() {
-            if [4, 6, 8, 10].contains(index) { out += "-" }
-            let hex = String(byte, radix: 16)
-            out += byte < 16 ? "0" + hex : hex
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            var position = 0
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    buffer[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                let byte = UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (56 - (index % 8) * 8))
+                buffer[position] = HexDigits.lower(byte >> 4)
+                buffer[position + 1] = HexDigits.lower(byte & 0xF)
+                position += 2
+            }
+            return position
         }
-        return out
     }
+}
+
+/// Lower-case hexadecimal digits, as libvirt prints UUIDs and MAC addresses.
+enum HexDigits {
+    /// The digit for a nibble (0–15).
+    static func lower(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10 }
 }

@@ -131,6 +131,83 @@ public struct DriverStore: Sendable {
     /// The port files of several networks, parsed together on all cores (one batch for the
     /// whole restart rather than one per network).
     public func loadPorts(networks: [LibvirtUUID]) -> (ports: [LibvirtUUID: [NetworkPortDefinition]], problems: [String]) {
+        loadPorts(networks: networks, snapshot: nil)
+    }
+
+    /// The ports of several networks: from the restart snapshot where its entry is still current
+    /// (see `RestartSnapshot`), from the port files for the rest.
+    func loadPorts(networks: [LibvirtUUID], snapshot: RestartSnapshot?) -> (ports: [LibvirtUUID: [NetworkPortDefinition]], problems: [String]) {
+        var ports: [LibvirtUUID: [NetworkPortDefinition]] = [:]
+        var fromFiles = networks
+        if let snapshot, !snapshot.entries.isEmpty {
+            fromFiles = []
+            var current: [(network: LibvirtUUID, entry: RestartSnapshot.Entry)] = []
+            for network in networks {
+                if let entry = snapshot.entries[network], RestartSnapshot.DirectoryStamp(of: portDirectory(network)) == entry.directoryStamp {
+                    current.append((network, entry))
+                } else {
+                    fromFiles.append(network)
+                }
+            }
+            // One network per task: its trees decoded and its ports validated by the files' parser.
+            let parsed = Self.parallelMap(current) { item -> [NetworkPortDefinition]? in
+                guard let trees = try? item.entry.ports() else { return nil }
+                var ports: [NetworkPortDefinition] = []
+                ports.reserveCapacity(trees.count)
+                for tree in trees {
+                    guard let port = try? NetworkPortDefinition.parse(element: tree) else { return nil }
+                    ports.append(port)
+                }
+                return ports
+            }
+            var failed: [LibvirtUUID] = []
+            for (item, result) in zip(current, parsed) {
+                if let result { ports[item.network] = result } else { failed.append(item.network) }
+            }
+            // A tree the parser refuses means the snapshot is not what this version wrote: that
+            // network's files decide.
+            fromFiles += failed
+        }
+        let (filePorts, problems) = loadPortFiles(networks: fromFiles)
+        ports.merge(filePorts) { _, files in files }
+        return (ports, problems)
+    }
+
+    /// Writes the restart snapshot of the running networks' ports (when stopping cleanly).
+    func saveRestartSnapshot(_ ports: [LibvirtUUID: [NetworkPortDefinition]]) throws(PatchbayError) {
+        var snapshot = RestartSnapshot()
+        for (network, definitions) in ports {
+            guard let stamp = RestartSnapshot.DirectoryStamp(of: portDirectory(network)) else { continue }
+            snapshot.entries[network] = RestartSnapshot.Entry(directoryStamp: stamp, ports: definitions.map(\.xml))
+        }
+        try AtomicFile.write(bytes: snapshot.encoded(), to: snapshotPath, mode: 0o600)
+    }
+
+    /// Reads and deletes the restart snapshot: it serves only the start right after the stop
+    /// that wrote it. nil when there is none or it is damaged.
+    func takeRestartSnapshot() -> RestartSnapshot? {
+        guard let bytes = AtomicFile.read(snapshotPath) else { return nil }
+        try? AtomicFile.remove(snapshotPath)
+        return try? RestartSnapshot(decoding: bytes)
+    }
+
+    private var snapshotPath: String { "\(stateDirectory)/restart-snapshot" }
+
+    private func portDirectory(_ network: LibvirtUUID) -> String { "\(stateDirectory)/ports/\(network)" }
+
+    /// `transform` of every element on all cores, in order.
+    static func parallelMap<T, U>(_ items: [T], _ transform: @escaping @Sendable (T) -> U?) -> [U?] {
+        let results = ParsedSlots<U>(count: items.count)
+        items.withUnsafeBufferPointer { buffer in
+            nonisolated(unsafe) let buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: buffer.count) { index in
+                results.set(index, transform(buffer[index]))
+            }
+        }
+        return results.values
+    }
+
+    private func loadPortFiles(networks: [LibvirtUUID]) -> (ports: [LibvirtUUID: [NetworkPortDefinition]], problems: [String]) {
         let paths = networks.flatMap { network in
             AtomicFile.list("\(stateDirectory)/ports/\(network)", suffix: ".xml").map { (network, "\(stateDirectory)/ports/\(network)/\($0)") }
         }
@@ -183,6 +260,20 @@ public struct DriverStore: Sendable {
     private func portPath(_ port: LibvirtUUID, network: LibvirtUUID) -> String {
         "\(stateDirectory)/ports/\(network)/\(port).xml"
     }
+}
+
+/// Results of a parallel map, one slot per item.
+private final class ParsedSlots<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = Lock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T?) {
+        lock.withLock { slots[index] = value }
+    }
+
+    var values: [T?] { lock.withLock { slots } }
 }
 
 /// Results of parallel parsing, one slot per file.

@@ -13,21 +13,47 @@ extension LinuxNetworkHost {
     /// See `NetworkHost.reconcile`.
     public func reconcile(_ network: NetworkDefinition, runtime: inout NetworkRuntime, floors: [PortFloor],
                           stateDirectory: String) -> [Drift] {
+        var existing: Set<String>?
+        return reconcile(network, runtime: &runtime, floors: floors, stateDirectory: stateDirectory, existing: &existing)
+    }
+
+    /// See `NetworkHost.reconcile(all:)`: one link dump answers every "does this device exist".
+    public func reconcile(all networks: [ReconcileItem]) -> [(runtime: NetworkRuntime, drifts: [Drift])] {
+        var existing = try? links.linkNames()
+        return networks.map { item in
+            var runtime = item.runtime
+            let drifts = reconcile(item.network, runtime: &runtime, floors: item.floors, stateDirectory: item.stateDirectory, existing: &existing)
+            return (runtime, drifts)
+        }
+    }
+
+    /// Whether a device called `name` exists: from `existing` when the caller listed them.
+    private func exists(_ name: InterfaceName, existing: Set<String>?) -> Bool {
+        if let existing { return existing.contains(name.value) }
+        return (try? links.link(named: name)) != nil
+    }
+
+    private func reconcile(_ network: NetworkDefinition, runtime: inout NetworkRuntime, floors: [PortFloor],
+                           stateDirectory: String, existing: inout Set<String>?) -> [Drift] {
         var drifts: [Drift] = []
         guard let name = runtime.bridge, let bridge = try? InterfaceName(name) else {
-            return NetworkStartChecks.missingPoolDevices(of: network, links: links).map {
-                Drift(kind: .missingPoolDevice, network: network.name, object: $0)
+            let known = existing
+            let missing = (network.forward?.pool.compactMap(\.interfaceName) ?? []).filter { device in
+                guard let device = try? InterfaceName(device) else { return true }
+                return !exists(device, existing: known)
             }
+            return missing.map { Drift(kind: .missingPoolDevice, network: network.name, object: $0) }
         }
         guard runtime.ownsBridge else {
-            if (try? links.link(named: bridge)) == nil {
+            if !exists(bridge, existing: existing) {
                 drifts.append(Drift(kind: .missingBridge, network: network.name, object: name))
             }
             return drifts
         }
         var bridgeRebuilt = false
-        if (try? links.link(named: bridge)) == nil {
+        if !exists(bridge, existing: existing) {
             let repaired = recreateBridge(bridge, of: network, runtime: &runtime)
+            if repaired { existing?.insert(bridge.value) }
             bridgeRebuilt = repaired
             drifts.append(Drift(kind: .missingBridge, network: network.name, object: name, repaired: repaired))
         }

@@ -97,7 +97,7 @@ extension NetworkDriver {
         try lock.withLock { () throws(PatchbayError) in
             let object = try object(named: name)
             guard object.isActive else { throw PatchbayError(.operationInvalid, "network '\(name)' is not active") }
-            return object.ports.values.sorted { $0.uuid.bytes.lexicographicallyPrecedes($1.uuid.bytes) }
+            return object.ports.values.sorted { $0.uuid.precedes($1.uuid) }
         }
     }
 

@@ -8,6 +8,7 @@ extension NetworkDriver {
     /// what the files say (drift report), and autostart networks that are not running start.
     /// A restart never disturbs running networks: nothing is torn down and rebuilt.
     func recover() throws(PatchbayError) {
+        let snapshot = store.takeRestartSnapshot()
         let (configs, configProblems) = store.loadConfigs()
         loadProblems = configProblems
         let autostart = store.autostartNames()
@@ -21,7 +22,7 @@ extension NetworkDriver {
         var interrupted: [Drift] = []
         loadProblems += statusProblems
         let running = statuses.filter { $0.2 == .running }.map(\.0.uuid)
-        let (allPorts, portProblems) = store.loadPorts(networks: running)
+        let (allPorts, portProblems) = store.loadPorts(networks: running, snapshot: snapshot)
         loadProblems += portProblems
         for (live, runtime, phase) in statuses {
             guard phase == .running else {
@@ -51,6 +52,19 @@ extension NetworkDriver {
             } catch {
                 loadProblems.append("autostart of network '\(name)' failed: \(error.message)")
             }
+        }
+    }
+
+    /// Writes the restart snapshot (see `RestartSnapshot`); called when the daemon stops cleanly,
+    /// after the last call was answered.
+    public func saveRestartSnapshot() throws(PatchbayError) {
+        try lock.withLock { () throws(PatchbayError) in
+            var ports: [LibvirtUUID: [NetworkPortDefinition]] = [:]
+            for object in networks.values where object.isActive {
+                guard let live = object.live else { continue }
+                ports[live.uuid] = Array(object.ports.values)
+            }
+            try store.saveRestartSnapshot(ports)
         }
     }
 }

@@ -127,16 +127,18 @@ public final class NetworkDriver: @unchecked Sendable {
     }
 
     func reconcileAll() -> [Drift] {
+        let names = networks.keys.sorted().filter { networks[$0]?.live != nil && networks[$0]?.runtime != nil }
+        var items: [ReconcileItem] = []
+        for name in names {
+            guard let object = networks[name], let live = object.live, let runtime = object.runtime else { continue }
+            items.append(ReconcileItem(network: live, runtime: runtime, floors: object.floors, stateDirectory: hostStateDirectory(name)))
+        }
         var found: [Drift] = []
-        for name in networks.keys.sorted() {
-            guard let object = networks[name], let live = object.live, var runtime = object.runtime else { continue }
-            let before = runtime
-            found += host.reconcile(live, runtime: &runtime, floors: object.floors, stateDirectory: hostStateDirectory(name))
-            if runtime != before {
-                object.runtime = runtime
-                networks[name] = object
-                try? store.saveStatus(live, runtime: runtime)
-            }
+        for (item, result) in zip(items, host.reconcile(all: items)) {
+            found += result.drifts
+            guard result.runtime != item.runtime, let object = networks[item.network.name] else { continue }
+            object.runtime = result.runtime
+            try? store.saveStatus(item.network, runtime: result.runtime)
         }
         return found
     }

@@ -76,6 +76,10 @@ public protocol NetworkHost: AnyObject, Sendable {
     func reconcile(_ network: NetworkDefinition, runtime: inout NetworkRuntime, floors: [PortFloor],
                    stateDirectory: String) -> [Drift]
 
+    /// `reconcile` for several networks at once (a restart), so a host can look at the kernel
+    /// once for all of them; results in the order of `networks`.
+    func reconcile(all networks: [ReconcileItem]) -> [(runtime: NetworkRuntime, drifts: [Drift])]
+
     /// Bridge names that exist on the host now (so automatic names avoid them).
     func existingBridgeNames() -> Set<String>
 
@@ -84,7 +88,36 @@ public protocol NetworkHost: AnyObject, Sendable {
     func plan(_ network: NetworkDefinition) -> NetworkRuntime
 }
 
+/// One active network to compare with the kernel.
+public struct ReconcileItem: Sendable {
+    /// Its live definition.
+    public var network: NetworkDefinition
+    /// What its start recorded.
+    public var runtime: NetworkRuntime
+    /// Its ports' floors.
+    public var floors: [PortFloor]
+    /// Its host files' directory.
+    public var stateDirectory: String
+
+    /// An item.
+    public init(network: NetworkDefinition, runtime: NetworkRuntime, floors: [PortFloor], stateDirectory: String) {
+        self.network = network
+        self.runtime = runtime
+        self.floors = floors
+        self.stateDirectory = stateDirectory
+    }
+}
+
 extension NetworkHost {
+    /// By default each network is compared on its own.
+    public func reconcile(all networks: [ReconcileItem]) -> [(runtime: NetworkRuntime, drifts: [Drift])] {
+        networks.map { item in
+            var runtime = item.runtime
+            let drifts = reconcile(item.network, runtime: &runtime, floors: item.floors, stateDirectory: item.stateDirectory)
+            return (runtime, drifts)
+        }
+    }
+
     /// By default only the bridge is known in advance.
     public func plan(_ network: NetworkDefinition) -> NetworkRuntime {
         NetworkRuntime(bridge: network.bridge.name, ownsBridge: network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true)

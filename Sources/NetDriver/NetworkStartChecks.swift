@@ -110,12 +110,4 @@ enum NetworkStartChecks {
             }
         }
     }
-
-    /// Pool devices of `network` that are absent now (for the drift report).
-    static func missingPoolDevices(of network: NetworkDefinition, links: Rtnetlink) -> [String] {
-        (network.forward?.pool.compactMap(\.interfaceName) ?? []).filter { name in
-            guard let device = try? InterfaceName(name) else { return true }
-            return (try? links.link(named: device)) == nil
-        }
-    }
 }

@@ -101,6 +101,21 @@ public struct NetlinkAttribute: Hashable, Sendable {
         try NetlinkAttribute.parseAll(bytes[...])
     }
 
+    /// The payload of the first attribute of `type` in a run, found without decoding the others
+    /// (a dump of a thousand links has tens of thousands of attributes nobody asked for).
+    public static func firstPayload(_ type: UInt16, in bytes: ArraySlice<UInt8>) throws(NetlinkError) -> ArraySlice<UInt8>? {
+        var reader = NetlinkReader(bytes)
+        while reader.remaining >= 4 {
+            let length = Int(try reader.u16())
+            let found = try reader.u16() & 0x3FFF
+            guard length >= 4 else { throw .malformed("attribute of length \(length)") }
+            let payload = try reader.take(length - 4)
+            if found == type { return payload }
+            reader.skipPadding()
+        }
+        return nil
+    }
+
     /// Parses a run of attributes; the type's NLA_F_NESTED/NLA_F_NET_BYTEORDER bits are dropped.
     public static func parseAll(_ bytes: ArraySlice<UInt8>) throws(NetlinkError) -> [NetlinkAttribute] {
         var reader = NetlinkReader(bytes)

@@ -135,6 +135,24 @@ public final class Rtnetlink: Sendable {
         }
     }
 
+    /// The names of every link in the namespace (cheaper than `links()` when only names matter).
+    public func linkNames() throws(PatchbayError) -> Set<String> {
+        let message = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: 0, header: InterfaceInfoHeader())
+        do {
+            var names: Set<String> = []
+            for answer in try socket.dump(message) where answer.type == UInt16(RTM_NEWLINK) {
+                var reader = NetlinkReader(answer.body)
+                _ = try InterfaceInfoHeader(reading: &reader)
+                let attributes = answer.body.suffix(reader.remaining)
+                guard let raw = try NetlinkAttribute.firstPayload(UInt16(IFLA_IFNAME), in: attributes) else { continue }
+                names.insert(String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self))
+            }
+            return names
+        } catch {
+            throw error.reported("Unable to list interfaces")
+        }
+    }
+
     /// Every link in the namespace.
     public func links() throws(PatchbayError) -> [LinkInfo] {
         let message = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: 0, header: InterfaceInfoHeader())

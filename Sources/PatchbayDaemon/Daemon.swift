@@ -103,6 +103,12 @@ public final class Daemon: Sendable {
         if let subscription { driver.unsubscribe(subscription) }
         try? await group.shutdownGracefully()
         try? await pool.shutdownGracefully()
+        // No call runs any more: the snapshot is the state the files describe.
+        do {
+            try driver.saveRestartSnapshot()
+        } catch {
+            logger.warning("no restart snapshot (the next start reads every port file)", metadata: ["error": "\(error.message)"])
+        }
         logger.info("stopped; networks left running")
     }
 

@@ -26,12 +26,13 @@ extension LibvirtUUID {
     /// libvirt skips ASCII white space around the digits (a pretty-printed `<uuid>` is valid), so it is
     /// trimmed here before the stricter NetCore parser sees it.
     init(portText text: String) throws(PatchbayError) {
-        let space: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}"]
-        var scalars = Substring(text).unicodeScalars
-        while let first = scalars.first, space.contains(first) { scalars.removeFirst() }
-        while let last = scalars.last, space.contains(last) { scalars.removeLast() }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        let bytes = text.utf8
+        let start = bytes.firstIndex { !isSpace($0) } ?? bytes.endIndex
+        let end = bytes.lastIndex { !isSpace($0) }.map { bytes.index(after: $0) } ?? start
+        let trimmed = start == bytes.startIndex && end == bytes.endIndex ? text : String(Substring(text.utf8[start..<end]))
         do {
-            try self.init(String(scalars))
+            try self.init(trimmed)
         } catch {
             throw .internalError("Unable to parse UUID '\(text)'")
         }
