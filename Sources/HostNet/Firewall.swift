@@ -1,15 +1,23 @@
 import NetCore
+import Netlink
 
 /// Loads and removes networks' nftables tables (one table per network; no iptables).
+///
+/// Tables are loaded with `nft -f` (one atomic transaction per policy); removing and listing them
+/// are direct nf_tables netlink requests, which cost a fraction of an `nft` process.
 public struct Firewall: Sendable {
     /// The nft binary.
     public static let nft = "/usr/sbin/nft"
 
     /// Network namespace file to work in; nil for the caller's.
     public let namespace: String?
+    private let connection: NftablesConnection
 
     /// A firewall for the given namespace.
-    public init(namespace: String? = nil) { self.namespace = namespace }
+    public init(namespace: String? = nil) {
+        self.namespace = namespace
+        connection = NftablesConnection(namespace: namespace)
+    }
 
     /// Installs (or atomically replaces) the policy's table.
     public func apply(_ policy: FirewallPolicy) throws(PatchbayError) {
@@ -18,16 +26,34 @@ public struct Firewall: Sendable {
 
     /// Removes a network's table; removing an absent table is not an error.
     public func remove(tableName: String) throws(PatchbayError) {
-        try HostCommand.run(Self.nft, ["-f", "-"], input: FirewallPlan.removal(tableName: tableName), namespace: namespace)
+        try connection.nftables().deleteTable(tableName, family: .inet)
     }
 
     /// Names of Patchbay's tables present now (for leak checks and the drift report).
     public func tables() throws(PatchbayError) -> [String] {
-        let listed = try HostCommand.run(Self.nft, ["list", "tables"], namespace: namespace).output
-        return listed.split(separator: "\n").compactMap { line in
-            let words = line.split(separator: " ")
-            guard words.count == 3, words[0] == "table", words[2].hasPrefix("patchbay_") else { return nil }
-            return String(words[2])
+        try connection.nftables().tables(family: .inet)
+            .filter { $0.family == .inet && $0.name.hasPrefix("patchbay_") }
+            .map(\.name)
+    }
+}
+
+/// The nf_tables socket of a `Firewall`, opened on first use and then kept (copies of the firewall
+/// share it); requests on it are serialised by the socket's own lock.
+private final class NftablesConnection: @unchecked Sendable {
+    private let namespace: String?
+    private let lock = Lock()
+    private var opened: Nftables?
+
+    /// A connection that opens nothing until first used.
+    init(namespace: String?) { self.namespace = namespace }
+
+    /// The socket, opened in the firewall's namespace on first use.
+    func nftables() throws(PatchbayError) -> Nftables {
+        try lock.withLock { () throws(PatchbayError) -> Nftables in
+            if let opened { return opened }
+            let fresh = try Nftables(in: namespace)
+            opened = fresh
+            return fresh
         }
     }
 }

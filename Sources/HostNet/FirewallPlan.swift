@@ -45,11 +45,6 @@ public enum FirewallPlan {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The script that removes the policy's table (idempotent: it declares the table first).
-    public static func removal(tableName: String) -> String {
-        "table inet \(tableName)\ndelete table inet \(tableName)\n"
-    }
-
     private static func natRules(_ policy: FirewallPolicy, _ subnet: FirewallPolicy.Subnet) -> [String] {
         let family = subnet.address.family == .ipv4 ? "ip" : "ip6"
         let from = "\(family) saddr \(subnet.cidr)"

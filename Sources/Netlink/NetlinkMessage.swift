@@ -1,6 +1,6 @@
 import CLinuxUAPI
 
-/// The fixed header that follows `nlmsghdr` in an rtnetlink message (ifinfomsg, ifaddrmsg, rtmsg...).
+/// The fixed header that follows `nlmsghdr`: rtnetlink's ifinfomsg, ifaddrmsg, rtmsg... or nfnetlink's nfgenmsg.
 public protocol RouteFamilyHeader: Sendable {
     /// Appends the header's fields in declaration order.
     func encode(into writer: inout NetlinkWriter)
@@ -8,7 +8,7 @@ public protocol RouteFamilyHeader: Sendable {
     init(reading reader: inout NetlinkReader) throws(NetlinkError)
 }
 
-/// An rtnetlink message: `nlmsghdr`, a family header, then attributes.
+/// A netlink message (rtnetlink or nfnetlink): `nlmsghdr`, a family header, then attributes.
 public struct NetlinkMessage<Header: RouteFamilyHeader>: Sendable {
     /// `nlmsg_type`, e.g. RTM_NEWLINK.
     public var type: UInt16

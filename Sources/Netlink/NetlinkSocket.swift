@@ -2,7 +2,8 @@ import CLinuxUAPI
 import Glibc
 import NetCore
 
-/// An rtnetlink request socket: one request at a time, answers matched by sequence number.
+/// A netlink request socket (NETLINK_ROUTE unless told otherwise, e.g. NETLINK_NETFILTER for
+/// nf_tables): one request at a time, answers matched by sequence number.
 ///
 /// The socket belongs to the network namespace it was opened in, so a socket opened inside a
 /// namespace (see `NetworkNamespace`) keeps operating there from any thread.
@@ -12,9 +13,10 @@ public final class NetlinkSocket: @unchecked Sendable {
     private let lock = Lock()
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
-    /// Opens a NETLINK_ROUTE socket in the calling thread's namespace, subscribed to `groups` (RTMGRP_* bits).
-    public init(groups: UInt32 = 0) throws(PatchbayError) {
-        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_ROUTE)
+    /// Opens a socket of netlink protocol `netlinkProtocol` (NETLINK_ROUTE, NETLINK_NETFILTER...) in the
+    /// calling thread's namespace, subscribed to `groups` (that protocol's multicast bits, e.g. RTMGRP_*).
+    public init(protocol netlinkProtocol: Int32 = NETLINK_ROUTE, groups: UInt32 = 0) throws(PatchbayError) {
+        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)
         guard fd >= 0 else { throw .system("Unable to open a netlink socket", errno: errno) }
         var address = sockaddr_nl()
         address.nl_family = sa_family_t(AF_NETLINK)
@@ -32,10 +34,11 @@ public final class NetlinkSocket: @unchecked Sendable {
         descriptor = fd
     }
 
-    /// Opens a socket inside the network namespace at `path` (e.g. `/run/netns/NAME`).
-    public convenience init(namespace path: String, groups: UInt32 = 0) throws(PatchbayError) {
+    /// Opens a socket of protocol `netlinkProtocol` inside the network namespace at `path` (e.g. `/run/netns/NAME`).
+    public convenience init(namespace path: String, protocol netlinkProtocol: Int32 = NETLINK_ROUTE,
+                            groups: UInt32 = 0) throws(PatchbayError) {
         let result: Result<NetlinkSocket, PatchbayError> = NetworkNamespace.run(in: path) { () throws(PatchbayError) in
-            try NetlinkSocket(groups: groups)
+            try NetlinkSocket(protocol: netlinkProtocol, groups: groups)
         }
         let opened = try result.get()
         try self.init(duplicating: opened)
@@ -81,7 +84,27 @@ public final class NetlinkSocket: @unchecked Sendable {
             message.sequence = sequence
             message.flags |= UInt16(NLM_F_REQUEST | flags)
             try send(message.encoded())
-            return try receive(until: sequence, dump: dump)
+            return try receive(from: [sequence], awaiting: [sequence], dump: dump)
+        }
+    }
+
+    /// Sends several requests in one datagram (an nfnetlink batch: begin, requests, end) and waits
+    /// until every message that asks for an acknowledgement (NLM_F_ACK) has one; an error answer to
+    /// any message of the batch is thrown.
+    ///
+    /// `build` receives the first of the fresh sequence numbers reserved for the batch and numbers
+    /// its messages consecutively from it; their flags are sent as given (include NLM_F_REQUEST).
+    public func requestBatch<H: RouteFamilyHeader>(_ build: (_ firstSequence: UInt32) -> [NetlinkMessage<H>]) throws(NetlinkError) {
+        try lock.withLock { () throws(NetlinkError) in
+            let messages = build(nextSequence())
+            guard let last = messages.last else { return }
+            sequence = max(sequence, last.sequence)
+            var bytes: [UInt8] = []
+            for message in messages { bytes += message.encoded() }
+            try send(bytes)
+            let acknowledged = messages.filter { $0.flags & UInt16(NLM_F_ACK) != 0 }.map(\.sequence)
+            guard !acknowledged.isEmpty else { return }
+            _ = try receive(from: Set(messages.map(\.sequence)), awaiting: Set(acknowledged), dump: false)
         }
     }
 
@@ -91,8 +114,9 @@ public final class NetlinkSocket: @unchecked Sendable {
         return try Self.split(buffer[0..<count]).map { ($0.type, $0.body) }
     }
 
+    /// A fresh sequence number, leaving room above it for a batch's consecutive numbers.
     private func nextSequence() -> UInt32 {
-        sequence = sequence == UInt32.max ? 1 : sequence + 1
+        sequence = sequence >= UInt32.max - 0xFFFF ? 1 : sequence + 1
         return sequence
     }
 
@@ -142,17 +166,22 @@ public final class NetlinkSocket: @unchecked Sendable {
         return parts
     }
 
-    private func receive(until sequence: UInt32, dump: Bool) throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
+    /// Collects the answers to the messages numbered `sequences` (others are stale and skipped) until
+    /// each of `awaiting` is acknowledged, or a dump is done; the first error answer is thrown.
+    private func receive(from sequences: Set<UInt32>, awaiting: Set<UInt32>,
+                         dump: Bool) throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
         var collected: [(type: UInt16, body: ArraySlice<UInt8>)] = []
+        var pending = awaiting
         while true {
             let count = try receiveDatagram()
-            for part in try Self.split(buffer[0..<count]) where part.sequence == sequence {
+            for part in try Self.split(buffer[0..<count]) where sequences.contains(part.sequence) {
                 switch Int32(part.type) {
                 case NLMSG_ERROR:
                     var reader = NetlinkReader(part.body)
                     let code = try reader.integer(Int32.self)
                     if code != 0 { throw .kernel(errno: -code) }
-                    if !dump { return collected }
+                    pending.remove(part.sequence)
+                    if !dump && pending.isEmpty { return collected }
                 case NLMSG_DONE:
                     return collected
                 default:

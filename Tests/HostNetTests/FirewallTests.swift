@@ -136,4 +136,29 @@ struct FirewallTests {
             #expect(try firewall.tables().isEmpty)
         }
     }
+
+    /// Removal and listing go over nf_tables netlink; nft, run in the namespace, is the witness.
+    @Test func netlinkRemovalAgreesWithNft() throws {
+        try TestNamespace.with { ns in
+            try ns.exec(["nft", "add", "table", "inet", "foreign"])
+            try ns.exec(["nft", "add", "table", "ip", "patchbay_other_family"])
+            let firewall = Firewall(namespace: ns.path)
+            let policy = FirewallPolicy(networkName: "netlink-removal", bridge: try InterfaceName("pbbr8"), mode: .isolated,
+                                        subnets: [.init(address: try IPAddress("10.6.0.1"), prefix: try PrefixLength(24, family: .ipv4))])
+            try firewall.apply(policy)
+            #expect(try firewall.tables() == [policy.tableName], "only Patchbay's inet tables are listed")
+            #expect(try ns.exec(["nft", "list", "tables"]).contains("table inet \(policy.tableName)"))
+            // Copies share one socket; concurrent callers are serialised by its lock.
+            let copy = firewall
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                #expect((try? copy.tables()) == [policy.tableName])
+            }
+
+            try firewall.remove(tableName: policy.tableName)
+            #expect(try firewall.tables().isEmpty)
+            let listed = try ns.exec(["nft", "list", "tables"]).split(separator: "\n").sorted()
+            #expect(listed == ["table inet foreign", "table ip patchbay_other_family"], "nft agrees, and other tables are untouched")
+            try firewall.remove(tableName: policy.tableName)
+        }
+    }
 }

@@ -8,6 +8,9 @@
 #include <linux/if_addr.h>
 #include <linux/veth.h>
 #include <linux/if_tun.h>
+/* nfnetlink and nf_tables (not linux/netfilter.h: its linux/in.h clashes with glibc's netinet/in.h). */
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
 
 /* Attaches an open /dev/net/tun fd to interface `name` with `flags` (IFF_TAP|IFF_NO_PI|...).
  * Writes the kernel-chosen name to `out_name` (16 bytes). Returns 0 or -errno. */
