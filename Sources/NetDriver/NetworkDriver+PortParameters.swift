@@ -75,7 +75,7 @@ extension NetworkDriver {
     public func setPortParameters(network name: String, port uuid: LibvirtUUID,
                                   _ parameters: PortBandwidthParameters) throws(PatchbayError) {
         try lock.withLock { () throws(PatchbayError) in
-            var object = try object(named: name)
+            let object = try object(named: name)
             guard let network = object.live, let runtime = object.runtime, var port = object.ports[uuid] else {
                 throw PatchbayError(.noNetworkPort, "no network port with matching uuid '\(uuid)'")
             }

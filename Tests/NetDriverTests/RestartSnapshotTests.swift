@@ -40,6 +40,22 @@ struct RestartSnapshotTests {
         }
     }
 
+    @Test func anUnchangedDirectoryIsReadFromTheSnapshot() throws {
+        try DriverFixture.with { fixture in
+            let driver = try populated(fixture)
+            try driver.saveRestartSnapshot()
+            // Rewritten in place (no rename, so the directory's time stays): only a start that
+            // really read the snapshot still sees the original address.
+            let file = "\(fixture.state)/ports/\(try driver.lookup(name: "b").uuid)/\(Documents.uuid(11)).xml"
+            let original = try String(contentsOfFile: file, encoding: .utf8)
+            let handle = try #require(FileHandle(forWritingAtPath: file))
+            try handle.write(contentsOf: Data(original.replacingOccurrences(of: "52:54:00:00:05:0b", with: "52:54:00:00:05:ee").utf8))
+            try handle.close()
+            let restarted = try fixture.driver(host: FakeNetworkHost())
+            #expect(try restarted.ports(network: "b").first?.mac.description == "52:54:00:00:05:0b")
+        }
+    }
+
     @Test func portFilesChangedAfterTheSnapshotWin() throws {
         try DriverFixture.with { fixture in
             let driver = try populated(fixture)
