@@ -49,3 +49,24 @@ int pb_pipe_cloexec(int fds[2]) {
 int pb_set_child_subreaper(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ? -errno : 0;
 }
+
+#include <poll.h>
+#include <sys/syscall.h>
+
+int pb_wait_for_exit(int pid, int milliseconds) {
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0) {
+        return errno == ESRCH ? 1 : -errno;
+    }
+    struct pollfd entry = { .fd = fd, .events = POLLIN };
+    int ready;
+    do {
+        ready = poll(&entry, 1, milliseconds);
+    } while (ready < 0 && errno == EINTR);
+    int saved = errno;
+    close(fd);
+    if (ready < 0) {
+        return -saved;
+    }
+    return ready > 0 ? 1 : 0;
+}

@@ -1,3 +1,4 @@
+import CLinuxUAPI
 import Glibc
 import NetConf
 import NetCore
@@ -166,10 +167,15 @@ public struct Dnsmasq: Sendable {
     }
 
     private func waitForExit(_ pid: pid_t, milliseconds: Int) -> Bool {
+        // A pidfd wakes us the moment dnsmasq exits (a few milliseconds after SIGTERM); polling
+        // /proc every 10 ms made every network stop wait for the next tick.
+        let exited = pb_wait_for_exit(pid, Int32(clamping: milliseconds))
+        var status: Int32 = 0
+        // Reaps the process when it happens to be our child (started without daemonizing).
+        _ = waitpid(pid, &status, WNOHANG)
+        if exited >= 0 { return exited == 1 || !Self.isAlive(pid) }
         var waited = 0
         while waited <= milliseconds {
-            // Reaps the process when it happens to be our child (started without daemonizing).
-            var status: Int32 = 0
             _ = waitpid(pid, &status, WNOHANG)
             if !Self.isAlive(pid) { return true }
             usleep(10_000)

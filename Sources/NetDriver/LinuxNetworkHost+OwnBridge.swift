@@ -131,7 +131,7 @@ extension LinuxNetworkHost {
     /// A device group for the network: derived from its uuid (stable across restarts), never 0
     /// (every device's default) and not used by any device yet, so deleting it takes only ours.
     func freeDeviceGroup(for uuid: LibvirtUUID) throws(PatchbayError) -> UInt32 {
-        let used = Set(try links.links().map(\.group))
+        let used = Set(try links.linkSummaries().map(\.group))
         var candidate = Self.deviceGroup(for: uuid)
         while used.contains(candidate) {
             candidate = candidate == UInt32.max - 1 ? 1 : candidate + 1

@@ -162,7 +162,7 @@ public final class LinuxNetworkHost: NetworkHost {
 
     /// Names of the bridges in the namespace now (so automatic names avoid them).
     public func existingBridgeNames() -> Set<String> {
-        guard let all = try? links.links() else { return [] }
+        guard let all = try? links.linkSummaries() else { return [] }
         return Set(all.filter { $0.kind == "bridge" }.map(\.name))
     }
 

@@ -135,23 +135,33 @@ public final class Rtnetlink: Sendable {
         }
     }
 
-    /// The names of every link in the namespace (cheaper than `links()` when only names matter).
-    public func linkNames() throws(PatchbayError) -> Set<String> {
+    /// Name, device group and kind of every link, read without decoding the rest of each link
+    /// (a namespace with a thousand bridges answers with megabytes of attributes).
+    public func linkSummaries() throws(PatchbayError) -> [LinkSummary] {
         let message = NetlinkMessage(type: UInt16(RTM_GETLINK), flags: 0, header: InterfaceInfoHeader())
         do {
-            var names: Set<String> = []
+            var summaries: [LinkSummary] = []
             for answer in try socket.dump(message) where answer.type == UInt16(RTM_NEWLINK) {
                 var reader = NetlinkReader(answer.body)
                 _ = try InterfaceInfoHeader(reading: &reader)
                 let attributes = answer.body.suffix(reader.remaining)
-                guard let raw = try NetlinkAttribute.firstPayload(UInt16(IFLA_IFNAME), in: attributes) else { continue }
-                names.insert(String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self))
+                guard let name = try NetlinkAttribute.firstPayload(UInt16(IFLA_IFNAME), in: attributes) else { continue }
+                let group = try NetlinkAttribute.firstPayload(UInt16(IFLA_GROUP), in: attributes)
+                    .flatMap { $0.count >= 4 ? $0.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) } : nil }
+                let kind = try NetlinkAttribute.firstPayload(UInt16(IFLA_LINKINFO), in: attributes)
+                    .flatMap { info throws(NetlinkError) in try NetlinkAttribute.firstPayload(UInt16(IFLA_INFO_KIND), in: info) }
+                summaries.append(LinkSummary(name: Self.cString(name), group: group ?? 0, kind: kind.map(Self.cString)))
             }
-            return names
+            return summaries
         } catch {
             throw error.reported("Unable to list interfaces")
         }
     }
+
+    /// The names of every link in the namespace.
+    public func linkNames() throws(PatchbayError) -> Set<String> { Set(try linkSummaries().map(\.name)) }
+
+    private static func cString(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self) }
 
     /// Every link in the namespace.
     public func links() throws(PatchbayError) -> [LinkInfo] {
@@ -163,4 +173,14 @@ public final class Rtnetlink: Sendable {
             throw error.reported("Unable to list interfaces")
         }
     }
+}
+
+/// What a quick look at a link tells: its name, device group and kind (`bridge`, `veth`, ...).
+public struct LinkSummary: Sendable, Equatable {
+    /// Interface name.
+    public var name: String
+    /// Device group (0 is every device's default).
+    public var group: UInt32
+    /// `IFLA_INFO_KIND`, nil for devices without one (loopback, physical NICs).
+    public var kind: String?
 }

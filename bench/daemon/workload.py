@@ -35,6 +35,29 @@ def ports(conn):
     return {"port_create_per_s": PORTS / create, "port_delete_per_s": PORTS / delete}
 
 
+def port_pairs(k):
+    """One client of the parallel port phase: create+delete pairs on the shared bridge network."""
+    conn = libvirt.open(URI)
+    net = conn.networkLookupByName("benchpairs")
+    for i in range(CALLS):
+        u = str(uuid.uuid4())
+        net.portCreateXML(PORT % (u, i, u, 0x80 | k, (i >> 8) & 255, i & 255)).delete()
+    conn.close()
+
+
+def parallel_ports(conn):
+    """Port create+delete pairs from CLIENTS//4 clients at once: the daemon's throughput, not one
+    client's round-trip latency."""
+    net = conn.networkCreateXML(BRIDGE_NET % "benchpairs")
+    clients = max(1, CLIENTS // 4)
+    start = time.perf_counter()
+    with multiprocessing.Pool(clients) as pool:
+        pool.map(port_pairs, range(clients))
+    elapsed = time.perf_counter() - start
+    net.destroy()
+    return clients * CALLS / elapsed
+
+
 def cycles(conn, make, count):
     samples = []
     for i in range(count):
@@ -70,6 +93,7 @@ def main():
     conn = libvirt.open(URI)
     figures = {}
     measured(figures, "ports", lambda: ports(conn))
+    measured(figures, "parallel_port_pairs_per_s", lambda: parallel_ports(conn))
     measured(figures, "bridge_cycle_ms", lambda: cycles(conn, lambda i: BRIDGE_NET % "benchcycle", CYCLES))
     measured(figures, "isolated_cycle_ms", lambda: cycles(
         conn, lambda i: ISOLATED_NET % ("benchiso", i % 50, 200 + i % 50, 200 + i % 50, 200 + i % 50), max(3, CYCLES // 5)))

@@ -31,6 +31,10 @@ int pb_pipe_cloexec(int fds[2]);
 /* Makes orphaned descendants (daemonised helpers) children of this process, so it can reap them. */
 int pb_set_child_subreaper(void);
 
+/* Waits up to `milliseconds` for process `pid` (not necessarily a child) to exit, through a
+   pidfd: 1 when it has exited (or no longer exists), 0 on timeout, -errno when pidfds are unavailable. */
+int pb_wait_for_exit(int pid, int milliseconds);
+
 /* CLONE_NEWNET for setns(2). */
 static const int PB_CLONE_NEWNET = 0x40000000;
 #endif
