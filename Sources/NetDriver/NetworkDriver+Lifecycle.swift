@@ -59,7 +59,8 @@ extension NetworkDriver {
             guard let live = object.live, let runtime = object.runtime else {
                 throw PatchbayError(.operationInvalid, "network '\(name)' is not active")
             }
-            try store.saveStatus(live, runtime: runtime, phase: .stopping)
+            // Only a network whose stop removes something needs the record that it was under way.
+            if Self.changesHost(live, runtime) { try store.saveStatus(live, runtime: runtime, phase: .stopping) }
             try host.stop(live, runtime: runtime, stateDirectory: hostStateDirectory(name))
             // The kernel objects are gone; now the files that describe them.
             try store.deletePortDirectory(network: live.uuid)
@@ -104,8 +105,10 @@ extension NetworkDriver {
     func startLocked(_ object: NetworkObject, definition: NetworkDefinition) throws(PatchbayError) {
         var live = definition
         live.connections = 0
-        // Recorded before the host changes, so a crash mid-start is found and cleaned up on restart.
-        try store.saveStatus(live, runtime: host.plan(live), phase: .starting)
+        // Recorded before the host changes, so a crash mid-start is found and cleaned up on restart
+        // (a network on devices the administrator made changes nothing there: no record needed).
+        let plan = host.plan(live)
+        if Self.changesHost(live, plan) { try store.saveStatus(live, runtime: plan, phase: .starting) }
         let runtime: NetworkRuntime
         do {
             runtime = try host.start(live, floors: [], stateDirectory: hostStateDirectory(live.name))
@@ -123,6 +126,13 @@ extension NetworkDriver {
         object.runtime = runtime
         object.ports = [:]
         hub.publish(.lifecycle(network: live.name, uuid: live.uuid, change: .started))
+    }
+
+    /// Whether starting or stopping the network creates or removes host objects (our bridge,
+    /// dnsmasq, a table, qdiscs) rather than only checking devices that exist anyway.
+    static func changesHost(_ network: NetworkDefinition, _ runtime: NetworkRuntime) -> Bool {
+        runtime.ownsBridge || runtime.dnsmasqPID != nil || runtime.firewallTable != nil || runtime.deviceGroup != nil
+            || network.bandwidth != nil
     }
 
     /// libvirt's duplicate rules: a name belongs to one UUID and a UUID to one name.
@@ -171,5 +181,17 @@ extension String {
               let start = (0...(characters.count - pattern.count)).first(where: { Array(characters[$0..<$0 + pattern.count]) == pattern })
         else { return self }
         return String(characters[..<start]) + replacement + String(characters[(start + pattern.count)...])
+    }
+}
+
+extension NetworkDriver {
+    /// Whether starting or stopping `name` is only checks and bookkeeping: forward modes that use
+    /// devices the administrator made (a host bridge, a macvtap pool) start no process and make no
+    /// bridge of ours, so a daemon can answer them without handing them to a worker.
+    public func lifecycleIsQuick(name: String) -> Bool {
+        lock.withLock {
+            guard let object = networks[name], let mode = (object.live ?? object.config)?.forwardMode else { return false }
+            return !mode.hasLibvirtBridge
+        }
     }
 }

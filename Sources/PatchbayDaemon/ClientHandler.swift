@@ -75,12 +75,13 @@ final class ClientHandler: ChannelInboundHandler {
                (try? XDRDecoder.decode(ConnectSupportsFeatureArgs.self, from: payload))?.feature == ConnectFeature.programKeepalive.rawValue {
                 startKeepalive(context: context)
             }
-            if procedure.isMutating && !procedure.isBoundedChange {
+            if procedure.isMutating && !procedure.isBoundedChange && !dispatcher.isQuick(procedure, payload: payload) {
                 // Starting or stopping a network, or updating one, can take the host a while.
                 run(on: context, channel: channel) { dispatcher.reply(to: procedure, header: header, payload: payload, session: session) }
             } else {
-                // Reads and bounded changes (ports, definitions) only wait for the driver's lock and
-                // a file write, never for a process or a network start; handing them to a worker
+                // Reads and bounded changes (ports, definitions, starting a network on a host
+                // bridge) only wait for the driver's lock and a file write, never for a process or
+                // a bridge of ours; handing them to a worker
                 // costs two thread wake-ups, which dominated their latency. They are answered here,
                 // at worst after the one host operation holding the lock.
                 channel.send(dispatcher.reply(to: procedure, header: header, payload: payload, session: session))

@@ -83,6 +83,13 @@ extension Dispatcher {
     }
 
     /// The network a `{remote_nonnull_network net}` call names.
+    /// Whether a call that may start or stop a network is quick to run (see
+    /// `NetworkDriver.lifecycleIsQuick`): then it is answered without a worker thread.
+    func isQuick(_ procedure: RemoteProcedure, payload: [UInt8]) -> Bool {
+        guard procedure == .networkCreate || procedure == .networkDestroy, let name = try? network(procedure, payload) else { return false }
+        return driver.lifecycleIsQuick(name: name)
+    }
+
     private func network(_ procedure: RemoteProcedure, _ payload: [UInt8]) throws(PatchbayError) -> String {
         try arguments(NetworkMessage.self, procedure, payload).network.name
     }
