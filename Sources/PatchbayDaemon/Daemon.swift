@@ -37,7 +37,10 @@ public final class Daemon: Sendable {
                                    host: host)
         broker = EventBroker(logger: logger)
         dispatcher = Dispatcher(driver: driver, broker: broker, logger: logger)
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        // One socket loop: calls that change the driver take its lock anyway, and with two loops
+        // they fought over it (futex wake-ups cost more than the calls); slow host work runs on
+        // the worker pool, so the loop never waits for a process.
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         pool = NIOThreadPool(numberOfThreads: max(1, configuration.workerThreads))
         for problem in driver.loadProblems { logger.warning("recovery", metadata: ["problem": "\(problem)"]) }
         for drift in driver.driftReport() { logger.warning("drift", metadata: ["item": "\(drift)"]) }
