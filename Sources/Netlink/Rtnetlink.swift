@@ -183,4 +183,11 @@ public struct LinkSummary: Sendable, Equatable {
     public var group: UInt32
     /// `IFLA_INFO_KIND`, nil for devices without one (loopback, physical NICs).
     public var kind: String?
+
+    /// A summary.
+    public init(name: String, group: UInt32, kind: String?) {
+        self.name = name
+        self.group = group
+        self.kind = kind
+    }
 }

@@ -39,6 +39,20 @@ struct KernelLinkTests {
         }
     }
 
+    @Test func summariesAgreeWithFullLinkInfo() throws {
+        try TestNamespace.with { ns in
+            let rt = try Rtnetlink(namespace: ns.path)
+            try rt.createLink(name("pbbr1"), kind: .bridge(BridgeOptions(stp: false, forwardDelay: 0)), group: 4242)
+            try rt.createLink(name("pbv2"), kind: .veth(peer: name("pbv3")))
+            let full = try rt.links().map { LinkSummary(name: $0.name, group: $0.group, kind: $0.kind) }
+            let quick = try rt.linkSummaries()
+            #expect(quick == full)
+            #expect(quick.contains(LinkSummary(name: "pbbr1", group: 4242, kind: "bridge")))
+            #expect(quick.contains(LinkSummary(name: "lo", group: 0, kind: nil)))
+            #expect(try rt.linkNames() == ["lo", "pbbr1", "pbv2", "pbv3"])
+        }
+    }
+
     @Test(arguments: [MacvlanMode.vepa, .private, .bridge, .passthru])
     func macvlanAndMacvtapModes(mode: MacvlanMode) throws {
         try TestNamespace.with { ns in
