@@ -32,21 +32,12 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible, Comparabl
                 current = 0
                 continue
             }
-            guard let nibble = Self.nibble(byte), digits < 2 else { throw .internalError("Unable to parse MAC '\(text)'") }
+            guard let nibble = HexDigits.value(byte), digits < 2 else { throw .internalError("Unable to parse MAC '\(text)'") }
             current = current << 4 | UInt64(nibble)
             digits += 1
         }
         guard octets == 5, digits > 0 else { throw .internalError("Unable to parse MAC '\(text)'") }
         self.value = value << 8 | current
-    }
-
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
     }
 
     /// True for group (multicast/broadcast) addresses, which no NIC or bridge may own.

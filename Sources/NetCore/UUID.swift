@@ -23,7 +23,7 @@ public struct LibvirtUUID: Hashable, Sendable, CustomStringConvertible {
             leading = false
             if byte == UInt8(ascii: "-") { continue }
             if byte == UInt8(ascii: " ") && digits == 32 { continue }
-            guard let nibble = Self.nibble(byte), digits < 32 else { throw .internalError("malformed uuid element") }
+            guard let nibble = HexDigits.value(byte), digits < 32 else { throw .internalError("malformed uuid element") }
             if digits < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
             digits += 1
         }
@@ -54,15 +54,6 @@ public struct LibvirtUUID: Hashable, Sendable, CustomStringConvertible {
         self.low = low
     }
 
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
-    }
-
     /// Orders UUIDs by their bytes.
     public func precedes(_ other: LibvirtUUID) -> Bool { (high, low) < (other.high, other.low) }
 
@@ -83,10 +74,4 @@ public struct LibvirtUUID: Hashable, Sendable, CustomStringConvertible {
             return position
         }
     }
-}
-
-/// Lower-case hexadecimal digits, as libvirt prints UUIDs and MAC addresses.
-enum HexDigits {
-    /// The digit for a nibble (0–15).
-    static func lower(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10 }
 }

@@ -49,23 +49,22 @@ func driverBench(root: String, ports portCount: Int) throws {
             uuids.append(uuid)
         }
     }
-    // Restart: a new driver over the same directories, timed to its first answer.
-    driver = try NetworkDriver(configDirectory: config, stateDirectory: "\(scratch)/unused-\(getpid())", host: host)
-    var answered = 0
-    let restart = try timed {
-        let restarted = try NetworkDriver(configDirectory: config, stateDirectory: state, host: host)
-        answered = try restarted.ports(network: "bn0").count
-        driver = restarted
+    // Restart: a new driver over the same directories, timed to its first answer (the old one is
+    // let go first, as a stopped daemon's would be).
+    func restarted() throws -> (seconds: Double, kept: Int) {
+        driver = try NetworkDriver(configDirectory: config, stateDirectory: "\(scratch)/unused-\(getpid())", host: host)
+        var kept = 0
+        let seconds = try timed {
+            let restarted = try NetworkDriver(configDirectory: config, stateDirectory: state, host: host)
+            kept = try restarted.ports(network: "bn0").count
+            driver = restarted
+        }
+        return (seconds, kept)
     }
+    let (restart, answered) = try restarted()
     // The same after a clean stop, which leaves the restart snapshot behind.
     try driver.saveRestartSnapshot()
-    driver = try NetworkDriver(configDirectory: config, stateDirectory: "\(scratch)/unused-\(getpid())", host: host)
-    var answeredClean = 0
-    let cleanRestart = try timed {
-        let restarted = try NetworkDriver(configDirectory: config, stateDirectory: state, host: host)
-        answeredClean = try restarted.ports(network: "bn0").count
-        driver = restarted
-    }
+    let (cleanRestart, answeredClean) = try restarted()
     let delete = try timed {
         for uuid in uuids { try driver.deletePort(network: "bn0", port: uuid) }
     }
