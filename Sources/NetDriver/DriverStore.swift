@@ -209,7 +209,7 @@ public struct DriverStore: Sendable {
 
     private func loadPortFiles(networks: [LibvirtUUID]) -> (ports: [LibvirtUUID: [NetworkPortDefinition]], problems: [String]) {
         let paths = networks.flatMap { network in
-            AtomicFile.list("\(stateDirectory)/ports/\(network)", suffix: ".xml").map { (network, "\(stateDirectory)/ports/\(network)/\($0)") }
+            AtomicFile.list(portDirectory(network), suffix: ".xml").map { (network, "\(portDirectory(network))/\($0)") }
         }
         let (parsed, problems) = Self.parseAll(paths: paths.map(\.1)) { text throws(PatchbayError) in
             try NetworkPortDefinition.parse(xml: text)
@@ -229,18 +229,17 @@ public struct DriverStore: Sendable {
     /// Parses the files at `paths` on all cores (restart time is mostly this); each value comes
     /// with the index of its path.
     static func parseAll<T>(paths: [String], _ parse: @escaping @Sendable (String) throws(PatchbayError) -> T) -> (values: [(Int, T)], problems: [String]) {
-        let results = ParsedFiles<T>(count: paths.count)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            guard let text = AtomicFile.readText(paths[index]) else { return }
+        let results = parallelMap(paths) { path -> Result<T, PatchbayError>? in
+            guard let text = AtomicFile.readText(path) else { return nil }
             do throws(PatchbayError) {
-                results.set(index, .success(try parse(text)))
+                return .success(try parse(text))
             } catch {
-                results.set(index, .failure(PatchbayError(error.code, "\(paths[index]): \(error.message)")))
+                return .failure(PatchbayError(error.code, "\(path): \(error.message)"))
             }
         }
         var values: [(Int, T)] = []
         var problems: [String] = []
-        for (index, result) in results.values.enumerated() {
+        for (index, result) in results.enumerated() {
             switch result {
             case .success(let value): values.append((index, value))
             case .failure(let error): problems.append(error.detail)
@@ -252,13 +251,13 @@ public struct DriverStore: Sendable {
 
     /// Removes the port directory of a network that is no longer active.
     public func deletePortDirectory(network: LibvirtUUID) throws(PatchbayError) {
-        let directory = "\(stateDirectory)/ports/\(network)"
+        let directory = portDirectory(network)
         for file in AtomicFile.list(directory) { try AtomicFile.remove("\(directory)/\(file)") }
         _ = rmdir(directory)
     }
 
     private func portPath(_ port: LibvirtUUID, network: LibvirtUUID) -> String {
-        "\(stateDirectory)/ports/\(network)/\(port).xml"
+        "\(portDirectory(network))/\(port).xml"
     }
 }
 
@@ -274,18 +273,4 @@ private final class ParsedSlots<T>: @unchecked Sendable {
     }
 
     var values: [T?] { lock.withLock { slots } }
-}
-
-/// Results of parallel parsing, one slot per file.
-private final class ParsedFiles<T>: @unchecked Sendable {
-    private var slots: [Result<T, PatchbayError>?]
-    private let lock = Lock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Result<T, PatchbayError>) {
-        lock.withLock { slots[index] = result }
-    }
-
-    var values: [Result<T, PatchbayError>?] { lock.withLock { slots } }
 }
