@@ -21,7 +21,9 @@ public struct Firewall: Sendable {
 
     /// Installs (or atomically replaces) the policy's table.
     public func apply(_ policy: FirewallPolicy) throws(PatchbayError) {
-        try HostCommand.run(Self.nft, ["-f", "-"], input: FirewallPlan.script(policy), namespace: namespace)
+        // Listing is a netlink round trip; replacing a table costs nft a wait for the kernel.
+        let present = (try? tables().contains(policy.tableName)) ?? true
+        try HostCommand.run(Self.nft, ["-f", "-"], input: FirewallPlan.script(policy, replacing: present), namespace: namespace)
     }
 
     /// Removes a network's table; removing an absent table is not an error.

@@ -6,12 +6,14 @@ import NetCore
 /// that enters or leaves the network's bridge, so other traffic is never affected. Loading the
 /// script replaces the whole table atomically (nft applies a file as one transaction).
 public enum FirewallPlan {
-    /// The script that (re)creates the policy's table.
-    public static func script(_ policy: FirewallPolicy) -> String {
+    /// The script that (re)creates the policy's table. `replacing` deletes an existing table of
+    /// that name in the same transaction; when the table is known to be absent it is left out,
+    /// because a transaction that deletes a table makes nft wait for the kernel to free it
+    /// (about 15 ms of a network's start).
+    public static func script(_ policy: FirewallPolicy, replacing: Bool = true) -> String {
         let table = "inet \(policy.tableName)"
-        var lines = [
-            "table \(table)",
-            "delete table \(table)",
+        var lines = replacing ? ["table \(table)", "delete table \(table)"] : []
+        lines += [
             "table \(table) {",
             "  comment \"Patchbay network \(commentText(policy.networkName))\"",
             "  chain forward {",
