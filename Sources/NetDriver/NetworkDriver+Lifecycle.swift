@@ -59,8 +59,9 @@ extension NetworkDriver {
             guard let live = object.live, let runtime = object.runtime else {
                 throw PatchbayError(.operationInvalid, "network '\(name)' is not active")
             }
-            // Only a network whose stop removes something needs the record that it was under way.
-            if Self.changesHost(live, runtime) { try store.saveStatus(live, runtime: runtime, phase: .stopping) }
+            // Recorded even when the host has nothing to remove: the port files go one by one, and
+            // a crash in between must end as "stopped", never as a running network missing ports.
+            try store.saveStatus(live, runtime: runtime, phase: .stopping)
             try host.stop(live, runtime: runtime, stateDirectory: hostStateDirectory(name))
             // The kernel objects are gone; now the files that describe them.
             try store.deletePortDirectory(network: live.uuid)
@@ -128,8 +129,8 @@ extension NetworkDriver {
         hub.publish(.lifecycle(network: live.name, uuid: live.uuid, change: .started))
     }
 
-    /// Whether starting or stopping the network creates or removes host objects (our bridge,
-    /// dnsmasq, a table, qdiscs) rather than only checking devices that exist anyway.
+    /// Whether starting the network creates host objects (our bridge, dnsmasq, a table, qdiscs)
+    /// rather than only checking devices that exist anyway.
     static func changesHost(_ network: NetworkDefinition, _ runtime: NetworkRuntime) -> Bool {
         runtime.ownsBridge || runtime.dnsmasqPID != nil || runtime.firewallTable != nil || runtime.deviceGroup != nil
             || network.bandwidth != nil
