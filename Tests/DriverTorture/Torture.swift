@@ -46,6 +46,12 @@ struct Torture {
     }
 
     mutating func step() {
+        if Int.random(in: 0..<200, using: &random) == 0 {
+            // A clean stop, as patchbayd's: the restart snapshot, then exit; the next run starts
+            // from it, and later runs are killed on top of it.
+            try? driver.saveRestartSnapshot()
+            exit(0)
+        }
         let network = TortureNetworks.names[Int.random(in: 0..<3, using: &random)]
         let roll = Int.random(in: 0..<100, using: &random)
         switch roll {
