@@ -144,8 +144,12 @@ extension NetworkDriver {
         if let other = networks.values.first(where: { $0.uuid == network.uuid && $0.name != network.name }) {
             throw PatchbayError(.operationFailed, "network '\(other.name)' is already defined with uuid \(network.uuid)")
         }
-        if let bridge = network.bridge.name, !bridge.contains("%"),
-           networks.values.contains(where: { $0.bridgeName == bridge && $0.name != network.name }) {
+        // Only a network that makes its own bridge claims the name (libvirt 9.0): any number of
+        // bridge-mode networks may share one host bridge, but a bridge of ours must not take a
+        // name any other network mentions, whatever its mode, live or persistent.
+        let makesBridge = network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true
+        if makesBridge, let bridge = network.bridge.name, !bridge.contains("%d"),
+           networks.values.contains(where: { $0.name != network.name && $0.bridgeNames.contains(bridge) }) {
             throw PatchbayError(.internalError, "bridge name '\(bridge)' already in use.")
         }
     }
