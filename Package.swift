@@ -80,6 +80,7 @@ let package = Package(
                 "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -199,4 +199,19 @@ extension NetworkDriver {
             return !mode.hasLibvirtBridge
         }
     }
+
+    /// Whether creating or deleting a port of network `name` stays inside the driver (file
+    /// writes, no process): true unless the network can give its ports a floor, because a floor
+    /// is a class on the bridge, put there by a tc process. An unknown network is quick too (the
+    /// answer is an error).
+    public func portChangesAreQuick(network name: String) -> Bool {
+        lock.withLock {
+            guard let object = networks[name] else { return true }
+            // Both definitions: the persistent one is what a start in between would run.
+            return [object.live, object.config].allSatisfy { definition in
+                guard let definition else { return true }
+                return definition.bandwidth?.inbound?.average == nil || !FloorAdmission.allowsFloor(definition.forwardMode)
+            }
+        }
+    }
 }

@@ -83,11 +83,23 @@ extension Dispatcher {
     }
 
     /// The network a `{remote_nonnull_network net}` call names.
-    /// Whether a call that may start or stop a network is quick to run (see
-    /// `NetworkDriver.lifecycleIsQuick`): then it is answered without a worker thread.
+    /// Whether a call that may start or stop a network, or create or delete a port, is quick to
+    /// run (see `NetworkDriver.lifecycleIsQuick` and `portChangesAreQuick`): then it is answered
+    /// without a worker thread. Anything that may spawn a process is not.
     func isQuick(_ procedure: RemoteProcedure, payload: [UInt8]) -> Bool {
-        guard procedure == .networkCreate || procedure == .networkDestroy, let name = try? network(procedure, payload) else { return false }
-        return driver.lifecycleIsQuick(name: name)
+        switch procedure {
+        case .networkCreate, .networkDestroy:
+            guard let name = try? network(procedure, payload) else { return false }
+            return driver.lifecycleIsQuick(name: name)
+        case .networkPortCreateXML:
+            guard let args = try? arguments(NetworkPortCreateXMLArgs.self, procedure, payload) else { return false }
+            return driver.portChangesAreQuick(network: args.network.name)
+        case .networkPortDelete:
+            guard let args = try? arguments(NetworkPortFlagsArgs.self, procedure, payload) else { return false }
+            return driver.portChangesAreQuick(network: args.port.network.name)
+        default:
+            return false
+        }
     }
 
     private func network(_ procedure: RemoteProcedure, _ payload: [UInt8]) throws(PatchbayError) -> String {

@@ -251,12 +251,15 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
 
 extension RemoteProcedure {
     /// Mutating calls whose work is bounded by file writes and at most a netlink request (no
-    /// process to spawn, no network to bring up): a daemon can answer them on its socket loop
-    /// instead of paying two thread wake-ups for a worker.
+    /// process to spawn, no network to bring up), whatever their arguments: a daemon can answer
+    /// them on its socket loop instead of paying two thread wake-ups for a worker.
+    ///
+    /// Port creation and deletion are not among them: on a network with an inbound average a
+    /// port's floor is a class on the bridge, written by a tc process. Which of those calls are
+    /// quick depends on the network, so the daemon asks its driver.
     public var isBoundedChange: Bool {
         switch self {
-        case .networkDefineXML, .networkDefineXMLFlags, .networkUndefine, .networkSetAutostart,
-             .networkPortCreateXML, .networkPortDelete:
+        case .networkDefineXML, .networkDefineXMLFlags, .networkUndefine, .networkSetAutostart:
             true
         default:
             false
