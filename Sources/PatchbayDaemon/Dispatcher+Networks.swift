@@ -91,12 +91,12 @@ extension Dispatcher {
         case .networkCreate, .networkDestroy:
             guard let name = try? network(procedure, payload) else { return false }
             return driver.lifecycleIsQuick(name: name)
-        case .networkPortCreateXML:
-            guard let args = try? arguments(NetworkPortCreateXMLArgs.self, procedure, payload) else { return false }
-            return driver.portChangesAreQuick(network: args.network.name)
-        case .networkPortDelete:
-            guard let args = try? arguments(NetworkPortFlagsArgs.self, procedure, payload) else { return false }
-            return driver.portChangesAreQuick(network: args.port.network.name)
+        case .networkPortCreateXML, .networkPortDelete:
+            // Both argument lists start with the network (the port's, for a delete): only that
+            // is read here, not the port's XML.
+            var decoder = XDRDecoder(payload)
+            guard let network = try? NetworkReference(from: &decoder) else { return false }
+            return driver.portChangesAreQuick(network: network.name)
         default:
             return false
         }
