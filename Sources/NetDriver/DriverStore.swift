@@ -122,7 +122,9 @@ public struct DriverStore: Sendable {
     }
 
     /// Every recorded active network. A status found under another file name than its network's
-    /// stem (written before names were escaped) is moved to its stem, like a definition.
+    /// stem (written before names were escaped) is moved to its stem, like a definition. (The
+    /// host directory of a network that was running across such an upgrade is not moved: its
+    /// dnsmasq keeps the old paths on its command line.)
     public func loadStatuses() -> (networks: [(NetworkDefinition, NetworkRuntime, StatusPhase)], problems: [String]) {
         let directory = "\(stateDirectory)/networks"
         let paths = AtomicFile.list(directory, suffix: ".xml").map { "\(directory)/\($0)" }
