@@ -53,6 +53,9 @@ public final class LinkMonitor: @unchecked Sendable {
             let messages: [(type: UInt16, body: ArraySlice<UInt8>)]
             do { messages = try socket.nextNotifications() } catch .socket(_, let code) where code == EAGAIN || code == EINTR {
                 continue
+            } catch .malformed {
+                // A datagram that cannot be read whole is dropped; the next one is read as usual.
+                continue
             } catch {
                 break
             }

@@ -111,7 +111,7 @@ public final class NetlinkSocket: @unchecked Sendable {
     /// Blocks for the next datagram of kernel notifications (for monitors) and splits it into messages.
     public func nextNotifications() throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
         let count = try receiveDatagram()
-        return try Self.split(buffer[0..<count]).map { ($0.type, $0.body) }
+        return try NetlinkDatagram.split(buffer[0..<count]).map { ($0.type, $0.body) }
     }
 
     /// A fresh sequence number, leaving room above it for a batch's consecutive numbers.
@@ -133,37 +133,19 @@ public final class NetlinkSocket: @unchecked Sendable {
         guard sent == bytes.count else { throw .socket(call: "sendto", errno: errno) }
     }
 
+    /// Receives one datagram into `buffer` and returns its length. MSG_TRUNC makes netlink report
+    /// the datagram's real length, so one larger than the buffer is an error rather than a
+    /// silently cut answer whose last message would claim bytes that were never received.
     private func receiveDatagram() throws(NetlinkError) -> Int {
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_TRUNC)) }
+            if count > buffer.count {
+                throw .malformed("a netlink datagram of \(count) bytes was cut to the \(buffer.count)-byte receive buffer")
+            }
             if count >= 0 { return count }
             if errno == EINTR { continue }
             throw .socket(call: "recv", errno: errno)
         }
-    }
-
-    private struct Part {
-        var type: UInt16
-        var flags: UInt16
-        var sequence: UInt32
-        var body: ArraySlice<UInt8>
-    }
-
-    private static func split(_ datagram: ArraySlice<UInt8>) throws(NetlinkError) -> [Part] {
-        var reader = NetlinkReader(datagram)
-        var parts: [Part] = []
-        while reader.remaining >= 16 {
-            let length = Int(try reader.integer(UInt32.self))
-            let type = try reader.u16()
-            let flags = try reader.u16()
-            let sequence = try reader.integer(UInt32.self)
-            _ = try reader.integer(UInt32.self)
-            guard length >= 16 else { throw .malformed("netlink message of length \(length)") }
-            let body = try reader.take(min(length - 16, reader.remaining))
-            parts.append(Part(type: type, flags: flags, sequence: sequence, body: body))
-            reader.skipPadding()
-        }
-        return parts
     }
 
     /// Collects the answers to the messages numbered `sequences` (others are stale and skipped) until
@@ -174,7 +156,7 @@ public final class NetlinkSocket: @unchecked Sendable {
         var pending = awaiting
         while true {
             let count = try receiveDatagram()
-            for part in try Self.split(buffer[0..<count]) where sequences.contains(part.sequence) {
+            for part in try NetlinkDatagram.split(buffer[0..<count]) where sequences.contains(part.sequence) {
                 switch Int32(part.type) {
                 case NLMSG_ERROR:
                     var reader = NetlinkReader(part.body)

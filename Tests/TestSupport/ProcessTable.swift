@@ -20,7 +20,7 @@ public enum ProcessTable {
     /// The process `pid`, or nil when there is none.
     public static func entry(_ pid: pid_t) -> ProcessEntry? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+              let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")"), open < close else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 2 else { return nil }
         let arguments = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
