@@ -45,16 +45,8 @@ public struct DriverStore: Sendable {
         var directories = ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks"]
         directories += AtomicFile.list("\(stateDirectory)/ports").map { "\(stateDirectory)/ports/\($0)" }
         for directory in directories {
-            guard let handle = opendir(directory) else { continue }
-            var stale: [String] = []
-            while let entry = readdir(handle) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                }
-                if AtomicFile.isTemporary(name) { stale.append(name) }
-            }
-            closedir(handle)
-            for name in stale { unlink("\(directory)/\(name)") }
+            // Read through DirectoryListing: copying a dirent's d_name by value reads past libc's buffer.
+            for name in AtomicFile.interruptedWrites(in: directory) { unlink("\(directory)/\(name)") }
         }
     }
 
