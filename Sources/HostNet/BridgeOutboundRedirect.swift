@@ -41,26 +41,36 @@ public struct BridgeOutboundRedirect: Sendable {
 
     /// The `nft -f` script that (re)creates the table: everything entering the host through `bridge`
     /// goes to `ifb`. `replacing` deletes an existing table of that name in the same transaction.
-    public static func script(bridge: InterfaceName, ifb: InterfaceName, replacing: Bool) -> String {
+    public static func script(bridge: InterfaceName, ifb: InterfaceName, replacing: Bool) throws(PatchbayError) -> String {
         let table = "netdev \(tableName(bridge: bridge))"
         var lines = replacing ? ["table \(table)", "delete table \(table)"] : []
         lines += [
             "table \(table) {",
             "  comment \"Patchbay outbound bandwidth of bridge \(FirewallPlan.commentText(bridge.value))\"",
             "  chain outbound {",
-            "    type filter hook ingress device \"\(FirewallPlan.escape(bridge.value))\" priority 0; policy accept;",
-            "    fwd to \"\(FirewallPlan.escape(ifb.value))\"",
+            "    type filter hook ingress device \(try quoted(bridge)) priority 0; policy accept;",
+            "    fwd to \(try quoted(ifb))",
             "  }",
             "}",
         ]
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `name` as an nft string. nft strings have no escapes (a backslash is itself), so a name with
+    /// a double quote cannot be written at all.
+    static func quoted(_ name: InterfaceName) throws(PatchbayError) -> String {
+        guard !name.value.contains("\"") else {
+            throw PatchbayError(.operationUnsupported,
+                                "Unable to set outbound bandwidth on '\(name)': nftables cannot name an interface containing '\"'")
+        }
+        return "\"\(name.value)\""
+    }
+
     /// Sends what `bridge` receives to `ifb` (which must exist: nft resolves it to its index now, so
     /// a re-created IFB needs the table loaded again). Replaces a previous redirect atomically.
     public func apply(bridge: InterfaceName, ifb: InterfaceName) throws(PatchbayError) {
         let present = (try? isInstalled(bridge: bridge)) ?? true
-        try HostCommand.run(Self.nft, ["-f", "-"], input: Self.script(bridge: bridge, ifb: ifb, replacing: present), namespace: namespace)
+        try HostCommand.run(Self.nft, ["-f", "-"], input: try Self.script(bridge: bridge, ifb: ifb, replacing: present), namespace: namespace)
     }
 
     /// Removes `bridge`'s redirect; removing an absent one is not an error.

@@ -75,7 +75,7 @@ public enum FirewallPlan {
         String(text.unicodeScalars.filter { $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }.prefix(100).map(Character.init))
     }
 
-    static func escape(_ text: String) -> String {
+    private static func escape(_ text: String) -> String {
         var out = ""
         for character in text {
             if character == "\\" || character == "\"" { out.append("\\") }
