@@ -172,11 +172,14 @@ struct OwnBridgeNetworkTests {
             let rules = try fixture.table(try #require(runtime.firewallTable))
             #expect(rules.contains("ip saddr 10.212.0.0/24 accept") && !rules.contains("masquerade"))
             #expect(try fixture.namespace.exec(["cat", "/proc/sys/net/ipv4/ip_forward"]).hasPrefix("1"))
-            #expect(try fixture.links.qdiscKind(of: InterfaceName("pbrt0"), at: .ingress) == "ingress")
+            // Outbound goes to the IFB through nftables (as on nat networks), not through a tc ingress redirect.
+            #expect(try fixture.links.qdiscKind(of: InterfaceName("pbrt0"), at: .ingress) == nil)
+            #expect(try BridgeOutboundRedirect(namespace: fixture.namespace.path).isInstalled(bridge: InterfaceName("pbrt0")))
             let ifbs = try fixture.links.links().filter { $0.kind == "ifb" }
             #expect(ifbs.count == 1 && ifbs.allSatisfy { $0.group == runtime.deviceGroup }, "the IFB is in the network's group")
             try fixture.stop(definition, runtime)
             try fixture.expectClean(dnsmasqPID: nil)
+            #expect(try !BridgeOutboundRedirect(namespace: fixture.namespace.path).isInstalled(bridge: InterfaceName("pbrt0")))
         }
     }
 
