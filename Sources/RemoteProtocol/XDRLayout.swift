@@ -110,6 +110,15 @@ extension XDRField where Value == [String] {
     }
 }
 
+extension XDRField where Value == Bool {
+    /// An `int` that carries a yes/no answer: written as 0 or 1, read as true when nonzero
+    /// (unlike XDR `bool`, which refuses anything but 0 and 1).
+    public static func intFlag(_ value: @escaping @Sendable (Message) -> Bool) -> Self {
+        Self(encode: { message, encoder throws(XDRError) in encoder.encode(value(message) ? Int32(1) : Int32(0)) },
+             decode: { decoder throws(XDRError) in try decoder.decode(Int32.self) != 0 })
+    }
+}
+
 /// An XDR `enum` mirrored by a Swift enum: encoded as its `int` value, and a value the Swift type
 /// does not define is a decoding error.
 public protocol XDREnum: XDRCodable, RawRepresentable where RawValue == Int32 {}
@@ -120,13 +129,4 @@ extension XDREnum {
 
     /// Reads the `int` value; undefined values are `XDRError.invalidEnumValue`.
     public init(from decoder: inout XDRDecoder) throws(XDRError) { self = try decoder.decode(enum: Self.self) }
-}
-
-extension XDRField where Value == Bool {
-    /// An `int` that carries a yes/no answer: written as 0 or 1, read as true when nonzero
-    /// (unlike XDR `bool`, which refuses anything but 0 and 1).
-    public static func intFlag(_ value: @escaping @Sendable (Message) -> Bool) -> Self {
-        Self(encode: { message, encoder throws(XDRError) in encoder.encode(value(message) ? Int32(1) : Int32(0)) },
-             decode: { decoder throws(XDRError) in try decoder.decode(Int32.self) != 0 })
-    }
 }
