@@ -21,7 +21,7 @@ public final class Dispatcher: Sendable {
         do throws(PatchbayError) {
             if let refusal = session.accessRefusal { throw refusal }
             if let refusal = procedure.refusal(readOnly: session.isReadOnly) { throw refusal }
-            if !procedure.allowedBeforeOpen && !session.isOpen {
+            if !procedure.isHandshake && !session.isOpen {
                 throw PatchbayError(.internalError, "connection not open", domain: .remote)
             }
             // The procedure table declares what may be called and what a reply carries.
@@ -96,19 +96,6 @@ public final class Dispatcher: Sendable {
         guard unknown == 0 else {
             throw PatchbayError(.invalidArg, "unsupported flags (0x\(String(unknown, radix: 16))) in function \(procedure.apiName)",
                                 domain: procedure.errorDomain)
-        }
-    }
-}
-
-extension RemoteProcedure {
-    /// The handshake calls a client makes before CONNECT_OPEN.
-    var allowedBeforeOpen: Bool {
-        switch self {
-        case .authList, .authPolkit, .authSASLInit, .authSASLStart, .authSASLStep, .connectSupportsFeature, .connectOpen,
-             .connectClose:
-            true
-        default:
-            false
         }
     }
 }

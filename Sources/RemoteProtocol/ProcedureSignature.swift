@@ -18,6 +18,9 @@ public struct ProcedureSignature: Sendable {
 
 /// What running a procedure does, which decides who may call it and where the daemon runs it.
 public enum ProcedureEffect: Sendable, Equatable {
+    /// A step of the handshake a client makes before CONNECT_OPEN (and CONNECT_CLOSE): the only
+    /// calls allowed before the connection is open; read-only connections may make them.
+    case handshake
     /// Reads state or touches only the connection: allowed on read-only connections, answered
     /// on the socket loop.
     case read
@@ -39,6 +42,11 @@ public struct ProcedureDeclaration: Sendable {
     /// The payload types, nil for procedures whose structs Patchbay does not model (answered
     /// NO_SUPPORT).
     public let signature: ProcedureSignature?
+
+    /// A handshake step.
+    static func handshake(_ arguments: any XDRCodable.Type, _ result: any XDRCodable.Type) -> Self {
+        Self(effect: .handshake, signature: ProcedureSignature(arguments, result))
+    }
 
     /// A procedure that only reads.
     static func read(_ arguments: any XDRCodable.Type, _ result: any XDRCodable.Type) -> Self {
@@ -77,14 +85,16 @@ extension RemoteProcedure {
     public var declaration: ProcedureDeclaration {
         switch self {
         // Connection
-        case .connectOpen: .read(ConnectOpenArgs.self, void)
-        case .connectClose, .connectRegisterCloseCallback, .connectUnregisterCloseCallback: .read(void, void)
+        case .connectOpen: .handshake(ConnectOpenArgs.self, void)
+        case .connectClose: .handshake(void, void)
+        case .connectRegisterCloseCallback, .connectUnregisterCloseCallback: .read(void, void)
         case .connectGetType, .connectGetHostname, .connectGetURI, .connectGetCapabilities: .read(void, StringMessage.self)
         case .connectGetVersion, .connectGetLibVersion: .read(void, UnsignedHyperRet.self)
-        case .connectSupportsFeature: .read(ConnectSupportsFeatureArgs.self, IntRet.self)
-        case .authList: .read(void, AuthListRet.self)
-        case .authPolkit, .connectIsSecure: .read(void, IntRet.self)
-        case .authSASLInit, .authSASLStart, .authSASLStep: .unmodelled(.read)
+        case .connectSupportsFeature: .handshake(ConnectSupportsFeatureArgs.self, IntRet.self)
+        case .authList: .handshake(void, AuthListRet.self)
+        case .authPolkit: .handshake(void, IntRet.self)
+        case .connectIsSecure: .read(void, IntRet.self)
+        case .authSASLInit, .authSASLStart, .authSASLStep: .unmodelled(.handshake)
         case .connectGetSysinfo: .read(FlagsArgs.self, StringMessage.self)
         // Changes who the connection acts for; refused read-only like libvirt does.
         case .connectSetIdentity: .boundedChange(ConnectSetIdentityArgs.self, void)
@@ -165,9 +175,12 @@ extension RemoteProcedure {
     public var isMutating: Bool {
         switch declaration.effect {
         case .boundedChange, .hostChange: true
-        case .read, .event: false
+        case .handshake, .read, .event: false
         }
     }
+
+    /// The calls a client makes before CONNECT_OPEN.
+    public var isHandshake: Bool { declaration.effect == .handshake }
 
     /// Changes a daemon can answer on its socket loop instead of paying two thread wake-ups for
     /// a worker, whatever their arguments.

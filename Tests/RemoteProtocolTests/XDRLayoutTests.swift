@@ -155,6 +155,25 @@ struct ProcedureTableTests {
         #expect(RemoteProcedure.authSASLInit.refusal(readOnly: true) == nil)
     }
 
+    @Test("every call a client made before CONNECT_OPEN in the captures is a handshake step")
+    func handshake() throws {
+        let calls = Captures.all.filter { $0.program == ProgramNumber.remote.rawValue && $0.type == 0 }
+        // Labels start with the capture and end with the command that made the session, e.g.
+        // "cap1 ... (net-start probe1)"; some sessions were captured without their handshake.
+        let session = { (captured: CapturedPacket) in
+            String(captured.label.prefix(4)) + (captured.label.split(separator: "(").last.map(String.init) ?? "")
+        }
+        var checked = 0
+        for open in calls where open.procedure == RemoteProcedure.connectOpen.rawValue {
+            for captured in calls where session(captured) == session(open) && captured.serial < open.serial {
+                #expect(try RemoteProcedure(number: captured.procedure).isHandshake, "\(captured.label)")
+                checked += 1
+            }
+        }
+        #expect(checked > 0)
+        #expect(!RemoteProcedure.networkLookupByName.isHandshake && !RemoteProcedure.connectRegisterCloseCallback.isHandshake)
+    }
+
     @Test("setting the identity only changes the connection: refused read-only, no host work")
     func identity() {
         #expect(RemoteProcedure.connectSetIdentity.isMutating && RemoteProcedure.connectSetIdentity.isBoundedChange)
