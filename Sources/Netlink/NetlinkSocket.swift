@@ -1,5 +1,6 @@
 import CLinuxUAPI
 import Glibc
+import HostOS
 import NetCore
 
 /// A netlink request socket (NETLINK_ROUTE unless told otherwise, e.g. NETLINK_NETFILTER for
