@@ -1,3 +1,4 @@
+import HostOS
 import NetConf
 import NetCore
 import Netlink

@@ -1,6 +1,6 @@
 import Dispatch
 import Glibc
-import HostNet
+import HostOS
 import NetConf
 import NetCore
 import NetXML

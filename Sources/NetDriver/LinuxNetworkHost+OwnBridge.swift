@@ -1,4 +1,5 @@
 import HostNet
+import HostOS
 import NetConf
 import NetCore
 import Netlink

@@ -1,5 +1,6 @@
 import Glibc
 import HostNet
+import HostOS
 import NetConf
 import NetCore
 import Netlink

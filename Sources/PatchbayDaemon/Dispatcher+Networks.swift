@@ -120,9 +120,7 @@ extension Dispatcher {
 
     private func leases(_ args: NetworkGetDHCPLeasesArgs, _ procedure: RemoteProcedure) throws(PatchbayError) -> NetworkGetDHCPLeasesRet {
         try checkFlags(args.flags, allowed: 0, procedure)
-        let source = try driver.dhcpLeaseSource(name: args.network.name)
-        let leases = DHCPLeaseFile.leases(path: source.leaseFile, bridge: source.bridge,
-                                          prefixes: (source.ipv4Prefix, source.ipv6Prefix), mac: args.mac)
+        let leases = try driver.dhcpLeases(name: args.network.name, mac: args.mac).map(NetworkDHCPLease.init)
         let kept = Array(leases.prefix(Int(RemoteLimits.dhcpLeases)))
         return NetworkGetDHCPLeasesRet(leases: args.needResults != 0 ? kept : [], count: UInt32(kept.count))
     }

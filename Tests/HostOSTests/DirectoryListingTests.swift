@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-@testable import HostNet
+@testable import HostOS
 import TestSupport
 import Testing
 

@@ -1,7 +1,6 @@
 import CLinuxUAPI
 import Glibc
 import NetCore
-import Netlink
 
 /// Runs a host tool (tc, nft, dnsmasq) with posix_spawn, feeding stdin and collecting output.
 ///
