@@ -30,7 +30,7 @@ struct ConnectionOptions: ParsableArguments {
             defer { client.close() }
             try body(client)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            printError(error)
             throw ExitCode(1)
         }
     }
@@ -55,14 +55,6 @@ struct ConnectionOptions: ParsableArguments {
         rest.insert(contentsOf: leading, at: 1)
         return rest
     }
-}
-
-/// Reads a file named on the command line, or fails like virsh.
-func readArgumentFile(_ path: String) throws(PatchbayError) -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw PatchbayError(.systemError, "Failed to open file '\(path)': No such file or directory", domain: .none)
-    }
-    return String(decoding: data, as: UTF8.self)
 }
 
 /// Parses a UUID argument.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Glibc
 import Logging
+import NetCore
 import NetDriver
 import PatchbayDaemon
 
@@ -10,7 +11,8 @@ import PatchbayDaemon
 struct Patchbayd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patchbayd",
-        abstract: "Serve libvirt's network, interface and node device sockets from Patchbay.")
+        abstract: "Serve libvirt's network, interface and node device sockets from Patchbay.",
+        version: PatchbayVersion.description)
 
     @Option(help: "Directory of the virtnetworkd/virtinterfaced/virtnodedevd sockets.")
     var socketDir = "/run/libvirt"
