@@ -22,11 +22,16 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: [.customShort("r"), .long], help: "Open the connection read-only.")
     var readonly = false
 
+    /// A new connection to the daemon.
+    func openClient() throws(PatchbayError) -> NetworkClient {
+        try NetworkClient(socketPath: socketPath, readOnly: readonly)
+    }
+
     /// Connects, runs `body`, closes; a failure is printed as virsh does (`error: MESSAGE` on
     /// stderr) and the command exits 1.
     func run(_ body: (NetworkClient) throws(PatchbayError) -> Void) throws {
         do throws(PatchbayError) {
-            let client = try NetworkClient(socketPath: socketPath, readOnly: readonly)
+            let client = try openClient()
             defer { client.close() }
             try body(client)
         } catch {

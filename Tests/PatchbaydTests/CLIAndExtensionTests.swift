@@ -77,6 +77,51 @@ struct CLIAndExtensionTests {
         }
     }
 
+    @Test("event --loop outlives a daemon restart: says so, reconnects, sees the later events; SIGINT ends it cleanly")
+    func eventLoopReconnects() throws {
+        try DaemonHarness.with { daemon in
+            #expect(try daemon.cli("net-create", daemon.file("r1.xml", Fixtures.network("r1", bridge: "pbr1"))).status == 0)
+            let listener = Process()
+            listener.executableURL = URL(fileURLWithPath: DaemonHarness.cli)
+            listener.arguments = ["-c", daemon.networkSocket, "event", "--loop", "--timeout", "60"]
+            let output = Pipe()
+            let errors = Pipe()
+            listener.standardOutput = output
+            listener.standardError = errors
+            let printed = Printed()
+            output.fileHandleForReading.readabilityHandler = { handle in printed.append(handle.availableData) }
+            try listener.run()
+            defer { if listener.isRunning { kill(listener.processIdentifier, SIGKILL) } }
+            try daemon.waitForEventRegistrations(2)
+            try daemon.restart()
+            // A start begins a new log: its two registrations are the new connection's.
+            try daemon.waitForEventRegistrations(2)
+            #expect(try daemon.cli("net-port-create", "r1", try daemon.file("p.xml", Fixtures.port())).status == 0)
+            #expect(try daemon.cli("net-port-delete", "r1", Fixtures.portUUID).status == 0)
+            #expect(try daemon.cli("net-destroy", "r1").status == 0)
+            // The events are printed as they come; wait for the last one before stopping it.
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline && !printed.text.contains("Stopped") { usleep(20_000) }
+            kill(listener.processIdentifier, SIGINT)
+            listener.waitUntilExit()
+            output.fileHandleForReading.readabilityHandler = nil
+            let text = printed.text + String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let complaints = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(listener.terminationStatus == 0, "\(text)\n\(complaints)")
+            #expect(complaints.isEmpty, "\(complaints)")
+            let lines = text.split(separator: "\n").map(String.init)
+            let lost = try #require(lines.firstIndex { $0.hasPrefix("connection to the daemon lost") }, "\(text)")
+            let back = try #require(lines.firstIndex { $0.hasPrefix("reconnected") }, "\(text)")
+            #expect(lost < back)
+            #expect(Array(lines[(back + 1)...]) == [
+                "event 'port' for network r1: port \(Fixtures.portUUID) created",
+                "event 'port' for network r1: port \(Fixtures.portUUID) deleted",
+                "event 'lifecycle' for network r1: Stopped",
+                "events received: 3",
+            ], "\(text)")
+        }
+    }
+
     @Test("port parameters: get/set with libvirt's names; floors admitted against the network's inbound average")
     func portParameters() throws {
         try DaemonHarness.with { daemon in
@@ -254,4 +299,14 @@ struct RealLeaseTests {
         let path = repository.deletingLastPathComponent().appendingPathComponent("shared/conformance/libvirt-9.0").path
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
+}
+
+/// What a background command printed so far (filled from a pipe's readability handler).
+private final class Printed: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
