@@ -37,11 +37,16 @@ struct Patchbayd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "patchbayd")
+        // Before anything is bound: a stop sent as soon as the sockets exist must be a clean one.
+        guard let shutdown = ShutdownSignal.arm([SIGTERM, SIGINT]) else {
+            logger.critical("cannot catch SIGTERM/SIGINT (no pipe)")
+            throw ExitCode(1)
+        }
         let settings = DaemonConfiguration(socketDirectory: socketDir, configDirectory: configDir, stateDirectory: stateDir,
                                            keepaliveInterval: keepaliveInterval, keepaliveCount: keepaliveCount)
         let daemon = try Daemon(configuration: settings, host: try host.make(), logger: logger)
         try await daemon.start()
-        let signal = await ShutdownSignal.wait(for: [SIGTERM, SIGINT])
+        let signal = await shutdown.wait()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
         await daemon.shutdown()
     }
