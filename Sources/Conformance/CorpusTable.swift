@@ -29,8 +29,10 @@ public struct CaseResult: Sendable {
         case pass
         /// Patchbay differed; the reason says how.
         case fail(String)
-        /// The case belongs to work not done yet.
-        case skip
+        /// The case is not run; the reason says why (e.g. it belongs to work not done yet).
+        case skip(String)
+        /// A whole table is not run (`cases` rows); the reason says why.
+        case notRun(reason: String, cases: Int)
     }
 
     /// Table name without `.tsv`.
@@ -45,7 +47,8 @@ public struct CaseResult: Sendable {
         switch outcome {
         case .pass: "PASS \(corpus) \(name)"
         case .fail(let reason): "FAIL \(corpus) \(name): \(reason)"
-        case .skip: "SKIP \(corpus) \(name)"
+        case .skip(let reason): "SKIP \(corpus) \(name): \(reason)"
+        case .notRun(let reason, let cases): "NOT RUN \(corpus) (\(cases) case\(cases == 1 ? "" : "s")): \(reason)"
         }
     }
 }
@@ -56,11 +59,14 @@ public struct ConformanceSummary: Sendable {
     public var passed = 0
     /// Cases that failed.
     public var failed = 0
-    /// Cases skipped as belonging to later work.
+    /// Cases not run: skipped ones and every row of a table that is not run.
     public var skipped = 0
 
     /// An empty summary.
     public init() {}
+
+    /// The report's last line.
+    public var line: String { "\(passed) passed, \(failed) failed, \(skipped) skipped" }
 
     /// Counts one result.
     public mutating func record(_ result: CaseResult) {
@@ -68,6 +74,7 @@ public struct ConformanceSummary: Sendable {
         case .pass: passed += 1
         case .fail: failed += 1
         case .skip: skipped += 1
+        case .notRun(_, let cases): skipped += cases
         }
     }
 }

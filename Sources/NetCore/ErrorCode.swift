@@ -53,7 +53,9 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
         case .invalidArg: "invalid argument"
         case .operationFailed: "operation failed"
         case .noName: "missing name information"
-        case .xmlError, .xmlDetail: "XML error"
+        case .xmlError: "XML error"
+        // libvirt prints a parser's or validator's detail bare: "(network_definition):4: ...".
+        case .xmlDetail: ""
         case .operationDenied: "operation forbidden"
         case .systemError: "system error"
         case .rpc: "RPC error"

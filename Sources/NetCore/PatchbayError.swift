@@ -19,7 +19,7 @@ public struct PatchbayError: Error, Equatable, Sendable, CustomStringConvertible
 
     /// The full message as libvirt words it: `"<prefix>: <detail>"`.
     public var message: String {
-        detail.isEmpty ? code.prefix : "\(code.prefix): \(detail)"
+        detail.isEmpty || code.prefix.isEmpty ? code.prefix + detail : "\(code.prefix): \(detail)"
     }
 
     /// Same as `message`.

@@ -25,9 +25,17 @@ public enum XMLParser {
         guard bytes.count <= maximumDocumentSize else {
             throw .xml("document of \(bytes.count) bytes exceeds the \(maximumDocumentSize) byte limit")
         }
-        patchbay_xmlSilence()
         guard let context = xmlNewParserCtxt() else { throw .internalError("cannot allocate an XML parser") }
         defer { xmlFreeParserCtxt(context) }
+        // libxml2 keeps parsing after the first fatal error and its last error is usually a
+        // consequence ("Premature end of data"); the first one names the cause, as libvirt reports.
+        let firstError = FirstParseError(parser: context)
+        let recorder = Unmanaged.passRetained(firstError)
+        xmlSetStructuredErrorFunc(recorder.toOpaque(), recordFirstError)
+        defer {
+            patchbay_xmlSilence()
+            recorder.release()
+        }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
                             | XML_PARSE_NOCDATA.rawValue)
         let count = Int32(bytes.count)
@@ -40,7 +48,7 @@ public enum XMLParser {
         }
         guard let document, context.pointee.wellFormed != 0 else {
             if let document { xmlFreeDoc(document) }
-            throw describeFailure(context, url: url)
+            throw firstError.failure(url: url) ?? describeFailure(context, url: url)
         }
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else {
@@ -61,6 +69,55 @@ public enum XMLParser {
         return PatchbayError(.xmlDetail, "\(url):\(error.pointee.line): \(message)")
     }
 
+    /// The first fatal error of one parse, with the line it happened on and where in that line
+    /// (libxml2 calls the structured handler on the parsing thread; the handler is per thread).
+    fileprivate final class FirstParseError {
+        var line = 0
+        var message: String?
+        var context: String?
+        var column = 0
+        /// The parse's own context: only its input may be read for the offending line.
+        let parser: xmlParserCtxtPtr
+
+        init(parser: xmlParserCtxtPtr) { self.parser = parser }
+
+        /// libvirt's form: `URL:LINE: MESSAGE`, then the offending line and a `----^` under the
+        /// position (left out when libxml2 has no input line left, where libvirt prints "(null)").
+        func failure(url: String) -> PatchbayError? {
+            guard let message else { return nil }
+            var text = "\(url):\(line): \(message)"
+            if let context, !context.isEmpty {
+                text += "\n\(context)\n\(String(repeating: "-", count: column))^"
+            }
+            return PatchbayError(.xmlDetail, text)
+        }
+
+        /// Keeps `error` if it is the first fatal one.
+        func record(_ error: xmlError) {
+            guard message == nil, error.level == XML_ERR_FATAL else { return }
+            let raw = error.message.map { String(cString: $0) } ?? "not well-formed"
+            message = raw.hasSuffix("\n") ? String(raw.dropLast()) : raw
+            line = Int(error.line)
+            guard error.ctxt == UnsafeMutableRawPointer(parser),
+                  let input = parser.pointee.input, let base = input.pointee.base, let cursor = input.pointee.cur else { return }
+            (context, column) = Self.window(base: base, cursor: cursor)
+        }
+
+        /// The line holding `cursor` (or, when the cursor sits on line ends, the line before
+        /// them) and the cursor's column in it.
+        static func window(base: UnsafePointer<xmlChar>, cursor: UnsafePointer<xmlChar>) -> (String, Int) {
+            func isLineEnd(_ byte: xmlChar) -> Bool { byte == 0x0A || byte == 0x0D }
+            var start = cursor
+            while start > base && isLineEnd(start.pointee) { start -= 1 }
+            while start > base && !isLineEnd(start.pointee) { start -= 1 }
+            if isLineEnd(start.pointee) { start += 1 }
+            var end = start
+            while end.pointee != 0 && !isLineEnd(end.pointee) { end += 1 }
+            let bytes = UnsafeBufferPointer(start: start, count: end - start)
+            return (String(decoding: bytes, as: UTF8.self), max(0, cursor - start))
+        }
+    }
+
     private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {
         pointer.map { String(cString: $0) }
     }
@@ -70,6 +127,11 @@ public enum XMLParser {
     /// save (found by fuzzing).
     private static func namespaceURI(_ pointer: UnsafePointer<xmlChar>?) -> String? {
         string(pointer).map { $0.replacing("&#38;", with: "&") }
+    }
+
+    private static let recordFirstError: xmlStructuredErrorFunc = { user, error in
+        guard let user, let error else { return }
+        Unmanaged<FirstParseError>.fromOpaque(user).takeUnretainedValue().record(error.pointee)
     }
 
     private static func convert(_ node: xmlNodePtr) throws(PatchbayError) -> XMLElement {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Conformance
+import Foundation
+import NetCore
 
 /// `patchbay conformance DIR`: runs libvirt's own test tables against Patchbay.
 struct ConformanceCommand: ParsableCommand {
@@ -11,7 +13,9 @@ struct ConformanceCommand: ParsableCommand {
     @Argument(help: "Corpus directory holding cases/*.tsv and the files they name.")
     var directory: String
 
-    @Option(name: .long, help: "Run only the named corpora (table file names without .tsv).")
+    @Option(name: .long, help: ArgumentHelp("Run only the named corpus (a table file name without .tsv); repeatable.",
+                                             discussion: "Known corpora: \(ConformanceRunner.knownCorpora.joined(separator: ", ")).",
+                                             valueName: "name"))
     var corpus: [String] = []
 
     @Flag(name: .long, help: "Also validate every formatted document against the corpus's RelaxNG schemas (needs xmllint).")
@@ -20,9 +24,14 @@ struct ConformanceCommand: ParsableCommand {
     mutating func run() throws {
         let runner = ConformanceRunner(root: directory)
         var summary = ConformanceSummary()
-        try runner.run(corpora: corpus.isEmpty ? nil : Set(corpus)) { result in
-            print(result.line)
-            summary.record(result)
+        do throws(PatchbayError) {
+            try runner.run(corpora: corpus.isEmpty ? nil : Set(corpus)) { result in
+                print(result.line)
+                summary.record(result)
+            }
+        } catch {
+            printError(error)
+            throw ExitCode(1)
         }
         var invalid = 0
         if schemas {
@@ -31,7 +40,7 @@ struct ConformanceCommand: ParsableCommand {
             print("schemas: \(checked - failures.count) of \(checked) formatted documents valid")
             invalid = failures.count
         }
-        print("\(summary.passed) passed, \(summary.failed) failed")
+        print(summary.line)
         if summary.failed > 0 || invalid > 0 { throw ExitCode(1) }
     }
 }

@@ -22,15 +22,20 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: [.customShort("r"), .long], help: "Open the connection read-only.")
     var readonly = false
 
+    /// A new connection to the daemon.
+    func openClient() throws(PatchbayError) -> NetworkClient {
+        try NetworkClient(socketPath: socketPath, readOnly: readonly)
+    }
+
     /// Connects, runs `body`, closes; a failure is printed as virsh does (`error: MESSAGE` on
     /// stderr) and the command exits 1.
     func run(_ body: (NetworkClient) throws(PatchbayError) -> Void) throws {
         do throws(PatchbayError) {
-            let client = try NetworkClient(socketPath: socketPath, readOnly: readonly)
+            let client = try openClient()
             defer { client.close() }
             try body(client)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            printError(error)
             throw ExitCode(1)
         }
     }
@@ -55,14 +60,6 @@ struct ConnectionOptions: ParsableArguments {
         rest.insert(contentsOf: leading, at: 1)
         return rest
     }
-}
-
-/// Reads a file named on the command line, or fails like virsh.
-func readArgumentFile(_ path: String) throws(PatchbayError) -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw PatchbayError(.systemError, "Failed to open file '\(path)': No such file or directory", domain: .none)
-    }
-    return String(decoding: data, as: UTF8.self)
 }
 
 /// Parses a UUID argument.

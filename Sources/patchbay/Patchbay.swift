@@ -1,4 +1,5 @@
 import ArgumentParser
+import NetCore
 
 /// The `patchbay` command: virsh-like management of Patchbay, plus project tooling.
 @main
@@ -6,12 +7,24 @@ struct Patchbay: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patchbay",
         abstract: "Manage Patchbay virtual networks.",
-        subcommands: [
-            NetDefineCommand.self, NetCreateCommand.self, NetStartCommand.self, NetDestroyCommand.self,
-            NetUndefineCommand.self, NetAutostartCommand.self, NetListCommand.self, NetInfoCommand.self,
-            NetDumpXMLCommand.self, NetUpdateCommand.self, NetPortCreateCommand.self, NetPortListCommand.self,
-            NetPortDumpXMLCommand.self, NetPortDeleteCommand.self, EventCommand.self, DriftCommand.self,
-            ConformanceCommand.self, XMLCommand.self,
+        usage: "patchbay [-c <connect>] [-r] <subcommand> [<options>]",
+        discussion: """
+            The daemon subcommands reach patchbayd through these options, given
+            before the subcommand (as with virsh) or after it:
+              -c, --connect <connect>  patchbayd's socket, or a libvirt URI such as
+                                       network:///system?socket=PATH
+                                       (default: /run/libvirt/virtnetworkd-sock)
+              -r, --readonly           open the connection read-only
+            """,
+        version: PatchbayVersion.description,
+        groupedSubcommands: [
+            CommandGroup(name: "Daemon", subcommands: [
+                NetDefineCommand.self, NetCreateCommand.self, NetStartCommand.self, NetDestroyCommand.self,
+                NetUndefineCommand.self, NetAutostartCommand.self, NetListCommand.self, NetInfoCommand.self,
+                NetDumpXMLCommand.self, NetUpdateCommand.self, NetPortCreateCommand.self, NetPortListCommand.self,
+                NetPortDumpXMLCommand.self, NetPortDeleteCommand.self, EventCommand.self, DriftCommand.self,
+            ]),
+            CommandGroup(name: "Offline", subcommands: [ConformanceCommand.self, XMLCommand.self]),
         ]
     )
 

@@ -26,13 +26,8 @@ struct XMLCommand: ParsableCommand {
     var inactive = false
 
     mutating func run() throws {
-        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
-        guard let data else {
-            FileHandle.standardError.write(Data("error: cannot read '\(file)'\n".utf8))
-            throw ExitCode(1)
-        }
-        let text = String(decoding: data, as: UTF8.self)
         do throws(PatchbayError) {
+            let text = try readArgumentFile(file)
             switch kind {
             case .network: print(try NetworkDefinition.parse(xml: text).formatXML(inactive: inactive), terminator: "")
             case .port: print(try NetworkPortDefinition.parse(xml: text).formatXML(), terminator: "")
@@ -42,7 +37,7 @@ struct XMLCommand: ParsableCommand {
                 }
             }
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            printError(error)
             throw ExitCode(1)
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Glibc
 import Logging
+import NetCore
 import NetDriver
 import PatchbayDaemon
 
@@ -10,7 +11,8 @@ import PatchbayDaemon
 struct Patchbayd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patchbayd",
-        abstract: "Serve libvirt's network, interface and node device sockets from Patchbay.")
+        abstract: "Serve libvirt's network, interface and node device sockets from Patchbay.",
+        version: PatchbayVersion.description)
 
     @Option(help: "Directory of the virtnetworkd/virtinterfaced/virtnodedevd sockets.")
     var socketDir = "/run/libvirt"
@@ -35,11 +37,16 @@ struct Patchbayd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "patchbayd")
+        // Before anything is bound: a stop sent as soon as the sockets exist must be a clean one.
+        guard let shutdown = ShutdownSignal.arm([SIGTERM, SIGINT]) else {
+            logger.critical("cannot catch SIGTERM/SIGINT (no pipe)")
+            throw ExitCode(1)
+        }
         let settings = DaemonConfiguration(socketDirectory: socketDir, configDirectory: configDir, stateDirectory: stateDir,
                                            keepaliveInterval: keepaliveInterval, keepaliveCount: keepaliveCount)
         let daemon = try Daemon(configuration: settings, host: try host.make(), logger: logger)
         try await daemon.start()
-        let signal = await ShutdownSignal.wait(for: [SIGTERM, SIGINT])
+        let signal = await shutdown.wait()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])
         await daemon.shutdown()
     }

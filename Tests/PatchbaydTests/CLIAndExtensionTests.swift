@@ -77,6 +77,51 @@ struct CLIAndExtensionTests {
         }
     }
 
+    @Test("event --loop outlives a daemon restart: says so, reconnects, sees the later events; SIGINT ends it cleanly")
+    func eventLoopReconnects() throws {
+        try DaemonHarness.with { daemon in
+            #expect(try daemon.cli("net-create", daemon.file("r1.xml", Fixtures.network("r1", bridge: "pbr1"))).status == 0)
+            let listener = Process()
+            listener.executableURL = URL(fileURLWithPath: DaemonHarness.cli)
+            listener.arguments = ["-c", daemon.networkSocket, "event", "--loop", "--timeout", "60"]
+            let output = Pipe()
+            let errors = Pipe()
+            listener.standardOutput = output
+            listener.standardError = errors
+            let printed = Printed()
+            output.fileHandleForReading.readabilityHandler = { handle in printed.append(handle.availableData) }
+            try listener.run()
+            defer { if listener.isRunning { kill(listener.processIdentifier, SIGKILL) } }
+            try daemon.waitForEventRegistrations(2)
+            try daemon.restart()
+            // A start begins a new log: its two registrations are the new connection's.
+            try daemon.waitForEventRegistrations(2)
+            #expect(try daemon.cli("net-port-create", "r1", try daemon.file("p.xml", Fixtures.port())).status == 0)
+            #expect(try daemon.cli("net-port-delete", "r1", Fixtures.portUUID).status == 0)
+            #expect(try daemon.cli("net-destroy", "r1").status == 0)
+            // The events are printed as they come; wait for the last one before stopping it.
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline && !printed.text.contains("Stopped") { usleep(20_000) }
+            kill(listener.processIdentifier, SIGINT)
+            listener.waitUntilExit()
+            output.fileHandleForReading.readabilityHandler = nil
+            let text = printed.text + String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let complaints = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(listener.terminationStatus == 0, "\(text)\n\(complaints)")
+            #expect(complaints.isEmpty, "\(complaints)")
+            let lines = text.split(separator: "\n").map(String.init)
+            let lost = try #require(lines.firstIndex { $0.hasPrefix("connection to the daemon lost") }, "\(text)")
+            let back = try #require(lines.firstIndex { $0.hasPrefix("reconnected") }, "\(text)")
+            #expect(lost < back)
+            #expect(Array(lines[(back + 1)...]) == [
+                "event 'port' for network r1: port \(Fixtures.portUUID) created",
+                "event 'port' for network r1: port \(Fixtures.portUUID) deleted",
+                "event 'lifecycle' for network r1: Stopped",
+                "events received: 3",
+            ], "\(text)")
+        }
+    }
+
     @Test("port parameters: get/set with libvirt's names; floors admitted against the network's inbound average")
     func portParameters() throws {
         try DaemonHarness.with { daemon in
@@ -184,4 +229,84 @@ struct RealLeaseTests {
             #expect(!filtered.output.contains("10.93.0."), "\(filtered)")
         }
     }
+
+    @Test("a file the CLI cannot read says why, as virsh does (errno's text)")
+    func unreadableFiles() throws {
+        let directory = "/tmp/pb-cli-files-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let locked = "\(directory)/locked.xml"
+        try Fixtures.network("x", bridge: "pbx").write(toFile: locked, atomically: true, encoding: .utf8)
+        chmod(locked, 0)
+        chmod(directory, 0o755)
+        var result = try Shell.run(DaemonHarness.cli, ["xml", "network", "/nonexistent"])
+        #expect(result.status == 1 && result.errors == "error: Failed to open file '/nonexistent': No such file or directory\n", "\(result)")
+        result = try Shell.run(DaemonHarness.cli, ["xml", "network", directory])
+        #expect(result.status == 1 && result.errors == "error: Failed to read file '\(directory)': Is a directory\n", "\(result)")
+        // root reads anything: the unreadable file is tried as nobody.
+        result = try Shell.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", DaemonHarness.cli,
+                                                    "xml", "network", locked])
+        #expect(result.status == 1 && result.errors == "error: Failed to open file '\(locked)': Permission denied\n", "\(result)")
+        try DaemonHarness.with { daemon in
+            #expect(try daemon.cli("net-define", daemon.file("n.xml", Fixtures.network("n", bridge: "pbn"))).status == 0)
+            #expect(try daemon.cli("net-start", "n").status == 0)
+            for command in [["net-define"], ["net-create"], ["net-update", "n", "add", "portgroup"], ["net-port-create", "n"]] {
+                result = try Shell.run(DaemonHarness.cli, ["-c", daemon.networkSocket] + command + ["/nonexistent"])
+                #expect(result.status == 1 && result.errors == "error: Failed to open file '/nonexistent': No such file or directory\n",
+                        "\(command): \(result)")
+                result = try Shell.run(DaemonHarness.cli, ["-c", daemon.networkSocket] + command + [directory])
+                #expect(result.status == 1 && result.errors == "error: Failed to read file '\(directory)': Is a directory\n",
+                        "\(command): \(result)")
+            }
+        }
+    }
+
+    @Test("as a new user: --help shows -c/--connect, both binaries have --version")
+    func helpAndVersion() throws {
+        let help = try Shell.run(DaemonHarness.cli, ["--help"])
+        #expect(help.status == 0 && help.output.contains("-c, --connect <connect>") && help.output.contains("-r, --readonly"), "\(help)")
+        let cli = try Shell.run(DaemonHarness.cli, ["--version"])
+        let daemon = try Shell.run(DaemonHarness.binary, ["--version"])
+        #expect(cli.status == 0 && daemon.status == 0, "\(cli)\n\(daemon)")
+        #expect(cli.output == "\(PatchbayVersion.description)\n" && daemon.output == cli.output, "\(cli)\n\(daemon)")
+    }
+
+    @Test("conformance: an unknown corpus is an error naming the known ones; the last line counts skipped cases")
+    func conformanceCommand() throws {
+        let corpus = try #require(ProcessInfo.processInfo.environment["PATCHBAY_CORPUS"] ?? Self.sharedCorpus)
+        var result = try Shell.run(DaemonHarness.cli, ["conformance", corpus, "--corpus", "nosuch"])
+        #expect(result.status == 1 && result.output.isEmpty, "\(result)")
+        #expect(result.errors.contains("unknown corpus 'nosuch'") && result.errors.contains("networkxml2xml, networkxml2xmlupdate"), "\(result)")
+        result = try Shell.run(DaemonHarness.cli, ["conformance", corpus])
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(Set(lines).count == lines.count, "every case is printed once: \(result)")
+        let last = try #require(lines.last)
+        #expect(last.wholeMatch(of: /\d+ passed, \d+ failed, \d+ skipped/) != nil, "\(result)")
+        let skipped = lines.filter { $0.hasPrefix("SKIP ") }.count
+        #expect(last.hasSuffix(" \(skipped + Self.notRunCases(lines)) skipped"), "\(result)")
+        #expect(lines.contains { $0.hasPrefix("NOT RUN networkxml2firewall (") }, "\(result)")
+        #expect(lines.contains { $0.hasPrefix("NOT RUN virnetdevbandwidth (") }, "\(result)")
+    }
+
+    /// The cases of the `NOT RUN corpus (N cases): reason` lines.
+    private static func notRunCases(_ lines: [String]) -> Int {
+        lines.compactMap { line in line.firstMatch(of: /^NOT RUN \S+ \((\d+) cases?\)/).flatMap { Int($0.1) } }.reduce(0, +)
+    }
+
+    /// `shared/conformance/libvirt-9.0` beside the repository.
+    private static var sharedCorpus: String? {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = repository.deletingLastPathComponent().appendingPathComponent("shared/conformance/libvirt-9.0").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+}
+
+/// What a background command printed so far (filled from a pipe's readability handler).
+private final class Printed: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }

@@ -50,8 +50,9 @@ final class DaemonHarness: @unchecked Sendable {
         return try body(harness)
     }
 
-    /// Starts the daemon inside the namespace and waits for its sockets.
-    func start() throws {
+    /// Starts the daemon inside the namespace and waits for its sockets, looking every
+    /// `pollMicroseconds` (a stop test looks as often as it can, to stop it the moment it is ready).
+    func start(pollMicroseconds: UInt32 = 20_000) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
         // `ip netns exec` execs the daemon, so the PID we hold is the daemon's own.
@@ -69,19 +70,35 @@ final class DaemonHarness: @unchecked Sendable {
         while Date() < deadline {
             if FileManager.default.fileExists(atPath: networkSocket) { return }
             guard process.isRunning else { throw HarnessError("patchbayd exited early:\n\(log(tail: 40))") }
-            usleep(20_000)
+            usleep(pollMicroseconds)
         }
         throw HarnessError("patchbayd did not create its sockets:\n\(log(tail: 40))")
     }
 
+    /// How a stop ended.
+    struct StopOutcome {
+        /// It exited by itself within the grace time (else it was killed).
+        var stoppedBySignal: Bool
+        /// Exited normally (not by a signal) with status 0: the clean stop path ran to its end.
+        var clean: Bool
+        /// From SIGTERM to exit.
+        var seconds: Double
+    }
+
     /// SIGTERM (a graceful stop) and wait; SIGKILL if it lingers.
-    func stop() {
-        guard let process, process.isRunning else { return }
+    @discardableResult
+    func stop() -> StopOutcome? {
+        guard let process, process.isRunning else { return nil }
+        let start = Date()
         kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        while process.isRunning && Date() < deadline { usleep(1_000) }
+        let stoppedBySignal = !process.isRunning
+        if !stoppedBySignal { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        return StopOutcome(stoppedBySignal: stoppedBySignal,
+                           clean: stoppedBySignal && process.terminationReason == .exit && process.terminationStatus == 0,
+                           seconds: Date().timeIntervalSince(start))
     }
 
     /// Stops and starts again over the same directories.

@@ -115,7 +115,12 @@ struct VirshEndToEndTests {
             #expect(result.errors.contains("operation failed: network 't5' already exists with uuid"), "\(result)")
             let bad = try daemon.file("bad.xml", "<network><name>x</name>")
             result = try daemon.virsh("net-define", bad)
-            #expect(result.status == 1 && result.errors.contains("error: XML error"), "\(result)")
+            // libvirt 9.0's own words for this file (virsh -c test:///default net-define), no "XML error" prefix.
+            #expect(result.status == 1 && result.errors.contains("""
+                error: (network_definition):1: Premature end of data in tag network line 1
+                <network><name>x</name>
+                -----------------------^
+                """), "\(result)")
             result = try daemon.virsh("net-destroy", "t5")
             #expect(result.status == 1 && result.errors.contains("is not active"), "\(result)")
             result = try daemon.virsh("net-start", "t5", readOnly: true)

@@ -30,11 +30,31 @@ public struct BandwidthRate: Hashable, Sendable {
     /// Parses `<inbound>` or `<outbound>`.
     public init(xml element: XMLElement) throws(PatchbayError) {
         func rate(_ name: String) throws(PatchbayError) -> KibibytesPerSecond? {
-            try element.attribute(name).map { text throws(PatchbayError) in try KibibytesPerSecond(parsing: text, attribute: name) }
+            try element.attribute(name).map { text throws(PatchbayError) in
+                try KibibytesPerSecond(Self.number(text, attribute: name, maximum: KibibytesPerSecond.maximum))
+            }
         }
-        let burst = try element.attribute("burst").map { text throws(PatchbayError) in try Kibibytes(parsing: text, attribute: "burst") }
+        let burst = try element.attribute("burst").map { text throws(PatchbayError) in
+            try Kibibytes(Self.number(text, attribute: "burst", maximum: UInt64.max / 1024))
+        }
         try self.init(average: try rate("average"), peak: try rate("peak"), floor: try rate("floor"), burst: burst,
                       element: element.name)
+    }
+
+    /// A bandwidth number as libvirt reads it (leading white space and a `+` allowed, nothing
+    /// after the digits, no sign, no overflow). A value libvirt cannot convert is an unsupported
+    /// configuration there, not an XML error; so is one too large for the kernel's 64-bit byte
+    /// rates, which libvirt accepts and Patchbay could not apply.
+    static func number(_ text: String, attribute: String, maximum: UInt64) throws(PatchbayError) -> UInt64 {
+        var digits = Substring(text).drop { $0 == " " || ("\t"..."\r").contains($0) }
+        if digits.first == "+" { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let number = UInt64(digits) else {
+            throw .unsupported("could not convert bandwidth \(attribute) value '\(text)'")
+        }
+        guard number <= maximum else {
+            throw .unsupported("bandwidth \(attribute) value '\(text)' is too large (at most \(maximum))")
+        }
+        return number
     }
 
     /// The element in libvirt's attribute order: average, peak, floor, burst.
