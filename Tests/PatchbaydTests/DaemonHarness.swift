@@ -68,12 +68,16 @@ final class DaemonHarness: @unchecked Sendable {
         self.process = process
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if FileManager.default.fileExists(atPath: networkSocket) { return }
+            // A daemon killed earlier leaves its socket files behind: ready means all six accept.
+            if Self.socketNames.allSatisfy({ (try? RawConnection(path: "\(socketDirectory)/\($0)")) != nil }) { return }
             guard process.isRunning else { throw HarnessError("patchbayd exited early:\n\(log(tail: 40))") }
             usleep(pollMicroseconds)
         }
         throw HarnessError("patchbayd did not create its sockets:\n\(log(tail: 40))")
     }
+
+    /// The six sockets patchbayd binds (SocketRole.fileName).
+    static let socketNames = ["virtnetworkd", "virtinterfaced", "virtnodedevd"].flatMap { ["\($0)-sock", "\($0)-sock-ro"] }
 
     /// How a stop ended.
     struct StopOutcome {
