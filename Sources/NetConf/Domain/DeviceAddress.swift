@@ -44,7 +44,7 @@ public enum DeviceAddress: Hashable, Sendable {
     /// Parses `<address>`; `defaultType` applies when `type` is missing (hostdev sources imply pci).
     public init(xml element: XMLElement, defaultType: String? = nil) throws(PatchbayError) {
         guard let type = element.attribute("type") ?? defaultType else {
-            throw PatchbayError(.xmlError, "No type specified for device address", domain: .domain)
+            throw PatchbayError(.internalError, "No type specified for device address", domain: .domain)
         }
         switch type {
         case "pci":
@@ -58,16 +58,63 @@ public enum DeviceAddress: Hashable, Sendable {
                 return value
             }
             let cssid = try part("cssid", 0xFE), ssid = try part("ssid", 3), devno = try part("devno", 0xFFFF)
+            // None at all is an address left to be assigned; libvirt's parser then prints zeros.
+            if cssid == nil && ssid == nil && devno == nil {
+                self = .ccw(cssid: 0, ssid: 0, devno: 0)
+                return
+            }
             guard let cssid, let ssid, let devno else {
                 throw PatchbayError(.xmlError, "Invalid partial specification for virtio ccw address", domain: .domain)
             }
             self = .ccw(cssid: UInt8(cssid), ssid: UInt8(ssid), devno: UInt16(devno))
         default:
             guard let other = OtherType(rawValue: type) else {
-                throw PatchbayError(.internalError, "unknown address type '\(type)'", domain: .domain)
+                throw PatchbayError(.configUnsupported, "unknown address type '\(type)'", domain: .domain)
             }
-            let attributes = element.attributes.filter { $0.name != "type" }.map { Attribute(name: $0.name, value: $0.value) }
-            self = .other(type: other, attributes: attributes)
+            self = .other(type: other, attributes: try Self.canonicalAttributes(other, element))
+        }
+    }
+
+    /// The attributes of a bus address as libvirt prints them: in its order, numbers in its base,
+    /// defaults filled in where it fills them in.
+    private static func canonicalAttributes(_ type: OtherType, _ element: XMLElement) throws(PatchbayError) -> [Attribute] {
+        func decimal(_ name: String) throws(PatchbayError) -> Attribute {
+            Attribute(name: name, value: String(try element.domainUnsigned(name) ?? 0))
+        }
+        func hex(_ name: String, width: Int = 0) throws(PatchbayError) -> Attribute? {
+            guard let text = element.attribute(name) else { return nil }
+            guard let value = XMLElement.parseUnsigned(text, allowHex: true) else {
+                throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'address': '\(text)'. Expected non-negative integer value", domain: .domain)
+            }
+            return Attribute(name: name, value: "0x" + PCIAddress.hex(value, width: width))
+        }
+        switch type {
+        case .drive:
+            return [try decimal("controller"), try decimal("bus"), try decimal("target"), try decimal("unit")]
+        case .virtioSerial:
+            return [try decimal("controller"), try decimal("bus"), try decimal("port")]
+        case .ccid:
+            return [try decimal("controller"), try decimal("slot")]
+        case .usb:
+            var attributes = [try decimal("bus")]
+            if let port = element.attribute("port") {
+                // Up to four hub levels, each a number: "1", "1.2", ... "1.2.3.4".
+                let levels = port.split(separator: ".", omittingEmptySubsequences: false)
+                guard levels.count <= 4, levels.allSatisfy({ XMLElement.parseUnsigned(String($0), allowHex: false) != nil }) else {
+                    throw PatchbayError(.internalError, "Cannot parse <address> 'port' attribute", domain: .domain)
+                }
+                attributes.append(Attribute(name: "port", value: levels.compactMap { XMLElement.parseUnsigned(String($0), allowHex: false) }.map { String($0) }.joined(separator: ".")))
+            }
+            return attributes
+        case .spaprVio:
+            return [try hex("reg", width: 8)].compactMap { $0 }
+        case .isa:
+            return [try hex("iobase"), try hex("irq")].compactMap { $0 }
+        case .dimm:
+            _ = try element.domainRequired("slot")
+            return [try decimal("slot")] + [try hex("base")].compactMap { $0 }
+        case .virtioMmio, .unassigned:
+            return []
         }
     }
 

@@ -66,6 +66,8 @@ public struct DomainInterface: Hashable, Sendable {
     public var target: Target?
     /// Guest-side device name (`<guest dev=>`).
     public var guestDev: String?
+    /// The name the guest actually gave the device (`<guest actual=>`).
+    public var guestActual: String?
     /// Emulated model.
     public var model: InterfaceModel?
     /// virtio driver options.
@@ -90,65 +92,71 @@ public struct DomainInterface: Hashable, Sendable {
     public var info: DeviceInfo
 
     /// Parses `<interface>` of a persistent definition (runtime-only state is dropped, as libvirt does).
+    ///
+    /// Like libvirt, a repeated child element is not an error: the first one counts.
     public init(xml element: XMLElement) throws(PatchbayError) {
-        type = try element.enumeration("type", InterfaceType.self) ?? .user
-        if type == .hostdev { managed = try element.yesNo("managed") ?? false }
-        trustGuestRxFilters = try element.yesNo("trustGuestRxFilters")
-        mac = try element.single("mac").map { e throws(PatchbayError) in try InterfaceMAC(xml: e) } ?? InterfaceMAC.generated()
-        let sourceElement = try element.single("source")
+        type = try element.domainEnum("type", InterfaceType.self) ?? .user
+        // libvirt reads a hostdev NIC's `managed` leniently: anything but "yes" is "no".
+        if type == .hostdev { managed = element.attribute("managed") == "yes" }
+        trustGuestRxFilters = try element.domainYesNo("trustGuestRxFilters")
+        mac = try element.element("mac").map { e throws(PatchbayError) in try InterfaceMAC(xml: e) } ?? InterfaceMAC.generated()
+        let sourceElement = element.element("source")
         if type != .ethernet, let sourceElement, sourceElement.element("ip") != nil || sourceElement.element("route") != nil {
             throw PatchbayError(.configUnsupported, "Invalid attempt to set network interface host-side IP route and/or address info on interface of type '\(type.rawValue)'. This is only supported on interfaces of type 'ethernet'", domain: .domain)
         }
         source = try InterfaceSource(type: type, source: sourceElement, keepLiveState: false)
         ips = try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
-        routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e) }
+        routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .guest) }
         portForwards = try element.elements("portForward").map { e throws(PatchbayError) in try PortForward(xml: e) }
-        vlan = try element.single("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
-        virtualPort = try Self.parseVirtualPort(try element.single("virtualport"), type: type)
-        if let bandwidth = try element.single("bandwidth") {
-            self.bandwidth = try Bandwidth.parse(bandwidth)
+        vlan = try element.element("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
+        virtualPort = try Self.parseVirtualPort(element.element("virtualport"), type: type)
+        if let bandwidth = element.element("bandwidth") {
             // A floor is a share of a libvirt network's inbound average; nothing else has one.
+            self.bandwidth = try Bandwidth.parse(bandwidth)
             if self.bandwidth?.inbound?.floor != nil && type != .network {
-                throw PatchbayError(.configUnsupported, "floor attribute is supported only for interfaces of type network", domain: .domain)
+                throw PatchbayError(.configUnsupported, "floor attribute is not supported for this config", domain: .domain)
             }
         }
-        if let port = try element.single("port") { portOptions = try PortOptions.parse(port) }
-        script = try element.single("script")?.attribute("path")
-        downscript = try element.single("downscript")?.attribute("path")
-        backendDomain = try element.single("backenddomain")?.attribute("name")
-        target = try Self.parseTarget(try element.single("target"), type: type)
-        guestDev = try element.single("guest")?.attribute("dev")
-        if let text = try element.single("model")?.attribute("type") { model = try InterfaceModel(text) }
-        if let driver = try element.single("driver") {
+        if let port = element.element("port") { portOptions = try PortOptions.parse(port) }
+        script = element.element("script")?.attribute("path")
+        downscript = element.element("downscript")?.attribute("path")
+        backendDomain = element.element("backenddomain")?.attribute("name")
+        target = try Self.parseTarget(element.element("target"), type: type)
+        if let guest = element.element("guest") {
+            guestDev = guest.attribute("dev")
+            guestActual = guest.attribute("actual")
+        }
+        if let text = element.element("model")?.attribute("type") { model = try InterfaceModel(text) }
+        let virtio = model?.isVirtio ?? false
+        if let driver = element.element("driver") {
             if type == .hostdev {
-                hostdevBackend = try driver.enumeration("name", HostdevBackend.self)
-            } else {
-                // Kept whatever the model: a vDPA NIC only becomes virtio when defaults are applied.
-                // It is printed for virtio models only, as libvirt does.
+                hostdevBackend = try driver.domainEnum("name", HostdevBackend.self)
+            } else if virtio {
+                // libvirt reads the virtio options only for a NIC written with a virtio model.
                 self.driver = try InterfaceDriver(xml: driver)
             }
         }
-        if let backend = try element.single("backend") { self.backend = try InterfaceBackend.parse(backend) }
+        if let backend = element.element("backend") { self.backend = try InterfaceBackend.parse(backend, virtio: virtio) }
         // The host device of user-mode networking is a passt setting; SLIRP has none.
         if case .user(let dev?) = source, backend?.kind != .passt { source = .user(dev: nil) }
         // nwfilter applies only where libvirt owns a tap on the host side.
         if [.network, .bridge, .ethernet].contains(type) {
-            filterRef = try element.single("filterref").map { e throws(PatchbayError) in try InterfaceFilterRef(xml: e) }
+            filterRef = try element.element("filterref").flatMap { e throws(PatchbayError) in try InterfaceFilterRef(xml: e) }
         }
-        if let sndbuf = try element.single("tune")?.single("sndbuf") {
+        if let sndbuf = element.element("tune")?.element("sndbuf") {
             guard let value = XMLElement.parseUnsigned(sndbuf.text, allowHex: false) else {
                 throw PatchbayError(.xmlError, "sndbuf must be a positive integer", domain: .domain)
             }
             sendBuffer = value
         }
-        teaming = try element.single("teaming").map { e throws(PatchbayError) in try InterfaceTeaming(xml: e) }
-        if let link = try element.single("link"), let state = link.attribute("state") {
+        teaming = try element.element("teaming").flatMap { e throws(PatchbayError) in try InterfaceTeaming.parse(e) }
+        if let link = element.element("link"), let state = link.attribute("state") {
             guard let parsed = LinkState(rawValue: state) else {
                 throw PatchbayError(.configUnsupported, "unknown interface link state '\(state)'", domain: .domain)
             }
             linkState = parsed
         }
-        if let text = try element.single("mtu")?.attribute("size") {
+        if let text = element.element("mtu")?.attribute("size") {
             guard let size = XMLElement.parseUnsigned(text, allowHex: false), size <= UInt64(UInt32.max) else {
                 throw PatchbayError(.xmlError, "malformed mtu size", domain: .domain)
             }
@@ -156,8 +164,8 @@ public struct DomainInterface: Hashable, Sendable {
             self.mtu = size == 0 ? nil : UInt32(size)
         }
         // Zero frames means "no coalescing setting", which libvirt does not print.
-        if let frames = try element.single("coalesce")?.single("rx")?.single("frames"), let max = try frames.unsigned("max"), max > 0 {
-            coalesceRxFrames = UInt32(max)
+        if let frames = element.element("coalesce")?.element("rx")?.element("frames"), let max = try frames.domainUnsigned("max"), max > 0 {
+            coalesceRxFrames = max
         }
         info = try DeviceInfo(xml: element)
         try validate()
@@ -168,6 +176,10 @@ public struct DomainInterface: Hashable, Sendable {
     /// applies the profile itself rather than a network.
     private static func parseVirtualPort(_ element: XMLElement?, type: InterfaceType) throws(PatchbayError) -> VirtualPort? {
         guard let element else { return nil }
+        // An unknown profile type is a configuration libvirt does not support, not an XML error.
+        if let kind = element.attribute("type"), VirtualPort.Kind(rawValue: kind) == nil {
+            throw PatchbayError(.configUnsupported, "unknown virtualport type \(kind)", domain: .domain)
+        }
         guard [.network, .bridge, .direct, .hostdev].contains(type) else {
             throw PatchbayError(.configUnsupported, "<virtualport> element unsupported for <interface type='\(type.rawValue)'>", domain: .domain)
         }
@@ -188,14 +200,12 @@ public struct DomainInterface: Hashable, Sendable {
     /// Reads `<target>`, forgetting names libvirt would generate anew at start.
     private static func parseTarget(_ element: XMLElement?, type: InterfaceType) throws(PatchbayError) -> Target? {
         guard let element else { return nil }
-        let managed = try element.yesNo("managed")
+        let managed = try element.domainYesNo("managed")
         if managed == false && type != .ethernet {
             throw PatchbayError(.configUnsupported, "unmanaged target dev is not supported on interfaces of type '\(type.rawValue)'", domain: .domain)
         }
+        // `managed='no'` without a name is accepted by libvirt's parser; starting such a NIC fails later.
         var dev = element.attribute("dev")
-        if managed == false && dev == nil {
-            throw PatchbayError(.xmlError, "target dev must be supplied when managed='no'", domain: .domain)
-        }
         // A generated name is chosen anew at each start, unless the tap is the user's own.
         if managed != false, let name = dev, generatedNamePrefixes.contains(where: { name.hasPrefix($0) }) { dev = nil }
         return dev == nil && managed == nil ? nil : Target(dev: dev, managed: managed)
@@ -217,5 +227,5 @@ public struct DomainInterface: Hashable, Sendable {
     }
 
     /// vhost-user speaks only virtio-net.
-    static let vhostUserModelError = PatchbayError(.configUnsupported, "Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'/>. vhostuser requires the virtio-net* frontend", domain: .domain)
+    static let vhostUserModelError = PatchbayError(.internalError, "Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'/>. vhostuser requires the virtio-net* frontend", domain: .domain)
 }

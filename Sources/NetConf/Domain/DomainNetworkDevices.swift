@@ -11,6 +11,13 @@ public struct DomainNetworkDevices: Sendable {
     public private(set) var hostdevs: [DomainHostdev]
     /// The guest platform.
     public let machine: DomainMachine
+    /// The `<domain type=>` (hypervisor driver) the document is for.
+    public let hypervisor: String
+
+    /// Hypervisor types whose driver is QEMU's: only those get its defaults (NIC model, PCI/CCW
+    /// addresses) and its checks. Any other type gets libvirt's generic parser alone, as the
+    /// test driver (`test:///default`) gives it.
+    public static let qemuHypervisors: Set<String> = ["qemu", "kvm"]
 
     /// Parses a whole `<domain>` document as a persistent definition, keeping only what Patchbay models.
     public static func parse(domainXML: String) throws(PatchbayError) -> DomainNetworkDevices {
@@ -24,12 +31,12 @@ public struct DomainNetworkDevices: Sendable {
     /// Builds the devices of a parsed `<domain>` element.
     public init(domain: XMLElement) throws(PatchbayError) {
         machine = DomainMachine(domain: domain)
+        hypervisor = domain.attribute("type") ?? ""
         let devices = domain.element("devices")
         interfaces = try (devices?.elements("interface") ?? []).map { e throws(PatchbayError) in try DomainInterface(xml: e) }
         hostdevs = try (devices?.elements("hostdev") ?? []).map { e throws(PatchbayError) in try DomainHostdev(xml: e) }
         try Self.checkAliases(domain: domain)
         try Self.checkBootOrders(domain: domain)
-        try applyDefaultModels()
         // SCSI hostdevs get drive addresses when parsed, before any bus address is handed out.
         var drives = SCSIDriveAddresses(devices: devices)
         for index in hostdevs.indices {
@@ -37,6 +44,8 @@ public struct DomainNetworkDevices: Sendable {
             if hostdevs[index].info.address == nil { hostdevs[index].info.address = drives.next() }
             try drives.checkNotDisk(hostdevs[index].info.address)
         }
+        guard Self.qemuHypervisors.contains(hypervisor) else { return }
+        try applyDefaultModels()
         let inventory = try DomainDeviceInventory(devices: devices, machine: machine)
         switch machine.family {
         case .i440fx, .q35:

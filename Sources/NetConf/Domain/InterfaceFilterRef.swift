@@ -16,17 +16,14 @@ public struct InterfaceFilterRef: Hashable, Sendable {
     /// Parameters in document order.
     public let parameters: [Parameter]
 
-    /// Parses `<filterref>`.
-    public init(xml element: XMLElement) throws(PatchbayError) {
-        guard let filter = element.attribute("filter") else {
-            throw PatchbayError(.internalError, "missing filter name", domain: .domain)
-        }
+    /// Parses `<filterref>`; nil when it names no filter, which libvirt ignores.
+    public init?(xml element: XMLElement) throws(PatchbayError) {
+        guard let filter = element.attribute("filter") else { return nil }
         self.filter = filter
         var parameters: [Parameter] = []
+        // A parameter without a name or a value is skipped, as libvirt skips it.
         for parameter in element.elements("parameter") {
-            guard let name = parameter.attribute("name"), let value = parameter.attribute("value") else {
-                throw PatchbayError(.xmlError, "missing name or value for filter parameter", domain: .domain)
-            }
+            guard let name = parameter.attribute("name"), let value = parameter.attribute("value") else { continue }
             parameters.append(Parameter(name: name, value: value))
         }
         self.parameters = parameters

@@ -62,27 +62,40 @@ public struct InterfaceRoute: Hashable, Sendable {
     /// Route metric.
     public let metric: UInt32?
 
+    /// Which side of the NIC a route is for; libvirt names it at the start of every refusal.
+    public enum Side: String, Sendable {
+        /// Inside the guest (`<interface><route>`).
+        case guest = "guest interface"
+        /// On the host end of the tap (`<interface type='ethernet'><source><route>`).
+        case host = "interface host IP"
+        /// Inside a container, for a `<hostdev mode='capabilities' type='net'>`.
+        case hostdev = "Domain hostdev device"
+    }
+
     /// Parses `<route>`.
-    public init(xml element: XMLElement) throws(PatchbayError) {
+    public init(xml element: XMLElement, side: Side) throws(PatchbayError) {
+        func fail(_ detail: String) -> PatchbayError {
+            PatchbayError(.xmlError, "\(side.rawValue): \(detail)", domain: .domain)
+        }
         func ip(_ name: String) throws(PatchbayError) -> IPAddress? {
             guard let text = element.attribute(name) else { return nil }
             do { return try IPAddress(text) } catch {
-                throw PatchbayError(.xmlError, "Invalid \(name) '\(text)' in route definition", domain: .domain)
+                throw fail("Invalid \(name) '\(text)' in route definition")
             }
         }
         if let text = element.attribute("family") {
             guard let family = IPFamily(rawValue: text) else {
-                throw PatchbayError(.xmlError, "Invalid family '\(text)' in route definition", domain: .domain)
+                throw fail("Invalid family '\(text)' in route definition")
             }
             self.family = family
         } else {
             family = nil
         }
         guard let address = try ip("address") else {
-            throw PatchbayError(.xmlError, "Missing required address attribute in route definition", domain: .domain)
+            throw fail("Missing required address attribute in route definition")
         }
         guard let gateway = try ip("gateway") else {
-            throw PatchbayError(.xmlError, "Missing required gateway attribute in route definition", domain: .domain)
+            throw fail("Missing required gateway attribute in route definition")
         }
         self.address = address
         self.gateway = gateway
@@ -137,7 +150,7 @@ public struct PortForward: Hashable, Sendable {
 
     /// Parses `<portForward>`.
     public init(xml element: XMLElement) throws(PatchbayError) {
-        guard let proto = try element.enumeration("proto", Proto.self) else {
+        guard let proto = try element.domainEnum("proto", Proto.self) else {
             throw PatchbayError(.xmlError, "Missing required attribute 'proto' in element 'portForward'", domain: .domain)
         }
         self.proto = proto
