@@ -65,7 +65,7 @@ public struct VLAN: Hashable, Sendable {
             case "yes": trunk = true
             case "no":
                 if tags.count > 1 {
-                    throw .xml("invalid \"trunk='no'\" setting in <vlan> - trunk='yes' is required for more than one vlan tag")
+                    throw .xml("invalid \"trunk='no'\" in <vlan> - trunk='yes' is required for more than one vlan tag")
                 }
                 if native != nil {
                     throw .xml("invalid configuration in <vlan> - \"trunk='no'\" is not allowed with a native vlan id")

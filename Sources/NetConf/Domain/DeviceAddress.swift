@@ -50,21 +50,24 @@ public enum DeviceAddress: Hashable, Sendable {
         case "pci":
             self = .pci(try PCIAddress(xml: element))
         case "ccw":
-            func part(_ name: String, _ maximum: UInt64) throws(PatchbayError) -> UInt64? {
+            func part(_ name: String) throws(PatchbayError) -> UInt64? {
                 guard let text = element.attribute(name) else { return nil }
-                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= maximum else {
-                    throw PatchbayError(.xmlError, "Invalid \(name) value '\(text)' in ccw address", domain: .domain)
+                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
+                    throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'address': '\(text)'. Expected non-negative integer value", domain: .domain)
                 }
                 return value
             }
-            let cssid = try part("cssid", 0xFE), ssid = try part("ssid", 3), devno = try part("devno", 0xFFFF)
+            let cssid = try part("cssid"), ssid = try part("ssid"), devno = try part("devno")
             // None at all is an address left to be assigned; libvirt's parser then prints zeros.
             if cssid == nil && ssid == nil && devno == nil {
                 self = .ccw(cssid: 0, ssid: 0, devno: 0)
                 return
             }
             guard let cssid, let ssid, let devno else {
-                throw PatchbayError(.xmlError, "Invalid partial specification for virtio ccw address", domain: .domain)
+                throw PatchbayError(.internalError, "Invalid partial specification for virtio ccw address", domain: .domain)
+            }
+            guard cssid <= 0xFE, ssid <= 3, devno <= 0xFFFF else {
+                throw PatchbayError(.internalError, "Invalid specification for virtio ccw address: cssid='0x\(String(cssid, radix: 16))' ssid='0x\(String(ssid, radix: 16))' devno='0x\(PCIAddress.hex(devno, width: 4))'", domain: .domain)
             }
             self = .ccw(cssid: UInt8(cssid), ssid: UInt8(ssid), devno: UInt16(devno))
         default:

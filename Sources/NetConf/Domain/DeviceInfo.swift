@@ -60,11 +60,13 @@ public struct DeviceInfo: Hashable, Sendable {
             guard let order = try boot.domainUnsigned("order", nonZero: true), order <= UInt32(Int32.max) else {
                 throw PatchbayError(.xmlError, "Invalid value for attribute 'order' in element 'boot': '\(boot.attribute("order") ?? "")'. Expected non-negative integer value", domain: .domain)
             }
-            self.boot = Boot(order: order, loadParameter: boot.attribute("loadparm"))
+            self.boot = Boot(order: order, loadParameter: try boot.attribute("loadparm").map { text throws(PatchbayError) in try Self.loadParameter(text) })
         }
         if let alias = element.element("alias"), let name = alias.attribute("name") {
             // A persistent definition keeps only user aliases; the others are runtime names.
-            if name.hasPrefix(Self.userAliasPrefix) { self.alias = name }
+            // A user alias with other characters than letters, digits, '_' and '-' is dropped, as libvirt drops it.
+            let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+            if name.hasPrefix(Self.userAliasPrefix) && allowed { self.alias = name }
         }
         if let acpi = element.element("acpi") {
             acpiIndex = try acpi.domainUnsigned("index", nonZero: true)
@@ -75,12 +77,14 @@ public struct DeviceInfo: Hashable, Sendable {
             if parsed.bar != nil || parsed.file != nil || parsed.enabled != nil { self.rom = parsed }
         }
         if let address = element.element("address") {
+            // The domain parser words a bad multifunction as it words every bad switch.
+            if address.attribute("type") == "pci" { _ = try address.domainOnOff("multifunction") }
             let parsed = try DeviceAddress(xml: address)
             if case .other(.unassigned, _) = parsed, !allowUnassigned {
                 throw PatchbayError(.configUnsupported, "address of type 'unassigned' is supported only for hostdevs", domain: .domain)
             }
-            // `<address type='pci'/>` (all zero) asks for a PCI slot to be chosen, as libvirt reads it.
-            if let pci = parsed.pci, pci.isUnset { self.address = nil } else { self.address = parsed }
+            // `<address type='pci'/>` (all zero) is kept: it asks the hypervisor driver for a PCI slot.
+            self.address = parsed
             if parsed.pci != nil, let zpci = address.element("zpci") {
                 let parsedZPCI = try ZPCIAddress(xml: zpci)
                 if parsedZPCI.uid != nil || parsedZPCI.fid != nil { self.zpci = parsedZPCI }
@@ -106,11 +110,24 @@ public struct DeviceInfo: Hashable, Sendable {
         }
         if let acpiIndex { out.append(XMLElement("acpi", attributes: [("index", String(acpiIndex))])) }
         if let address {
-            var element = address.xml()
+            // An address still to be assigned is printed as its type alone.
+            var element = address.pci?.isUnset == true ? XMLElement("address", attributes: [("type", "pci")]) : address.xml()
             element.append(zpci?.xml)
             out.append(element)
         }
         return out
+    }
+
+    /// libvirt's s390 boot menu selector: upper-cased, 1 to 8 of letters, digits, '.' and blanks.
+    private static func loadParameter(_ text: String) throws(PatchbayError) -> String {
+        let upper = text.uppercased()
+        guard (1...8).contains(upper.count) else {
+            throw PatchbayError(.internalError, "loadparm value '\(upper)' must be between 1 and 8 characters", domain: .domain)
+        }
+        guard upper.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == " ") }) else {
+            throw PatchbayError(.internalError, "invalid loadparm value '\(upper)', expecting chars in set of [a-zA-Z0-9.] and blank spaces", domain: .domain)
+        }
+        return upper
     }
 
     /// The QEMU driver's checks: an ACPI index and ROM tuning need a PCI device.

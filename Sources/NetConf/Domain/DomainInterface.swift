@@ -117,7 +117,10 @@ public struct DomainInterface: Hashable, Sendable {
                 throw PatchbayError(.configUnsupported, "floor attribute is not supported for this config", domain: .domain)
             }
         }
-        if let port = element.element("port") { portOptions = try PortOptions.parse(port) }
+        if let port = element.element("port") {
+            _ = try port.domainYesNo("isolated")
+            portOptions = try PortOptions.parse(port)
+        }
         script = element.element("script")?.attribute("path")
         downscript = element.element("downscript")?.attribute("path")
         backendDomain = element.element("backenddomain")?.attribute("name")
@@ -126,7 +129,7 @@ public struct DomainInterface: Hashable, Sendable {
             guestDev = guest.attribute("dev")
             guestActual = guest.attribute("actual")
         }
-        if let text = element.element("model")?.attribute("type") { model = try InterfaceModel(text) }
+        if let text = element.element("model")?.attribute("type"), !text.isEmpty { model = try InterfaceModel(text) }
         let virtio = model?.isVirtio ?? false
         if let driver = element.element("driver") {
             if type == .hostdev {

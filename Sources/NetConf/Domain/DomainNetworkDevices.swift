@@ -45,6 +45,9 @@ public struct DomainNetworkDevices: Sendable {
             try drives.checkNotDisk(hostdevs[index].info.address)
         }
         guard Self.qemuHypervisors.contains(hypervisor) else { return }
+        // `<address type='pci'/>` asks the QEMU driver to choose the slot.
+        for index in interfaces.indices where interfaces[index].info.address?.pci?.isUnset == true { interfaces[index].info.address = nil }
+        for index in hostdevs.indices where hostdevs[index].info.address?.pci?.isUnset == true { hostdevs[index].info.address = nil }
         try applyDefaultModels()
         let inventory = try DomainDeviceInventory(devices: devices, machine: machine)
         switch machine.family {

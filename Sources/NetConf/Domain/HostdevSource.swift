@@ -170,7 +170,7 @@ public enum HostdevSource: Hashable, Sendable {
                 return
             }
             if let proto = source.attribute("protocol"), proto != "adapter" {
-                throw PatchbayError(.configUnsupported, "unknown SCSI subsystem protocol '\(proto)'", domain: .domain)
+                throw PatchbayError(.configUnsupported, "Unknown SCSI subsystem protocol '\(proto)'", domain: .domain)
             }
             guard let adapter = source.element("adapter")?.attribute("name") else {
                 throw PatchbayError(.xmlError, "'adapter' name must be specified for scsi hostdev source", domain: .domain)
@@ -202,7 +202,9 @@ public enum HostdevSource: Hashable, Sendable {
             guard let text = address?.attribute("uuid") else {
                 throw PatchbayError(.xmlError, "Missing 'uuid' attribute for element <address>", domain: .domain)
             }
-            self = .mdev(try LibvirtUUID(text))
+            do { self = .mdev(try LibvirtUUID(text)) } catch {
+                throw PatchbayError(.internalError, "Cannot parse uuid attribute of element <address>", domain: .domain)
+            }
         }
     }
 

@@ -19,7 +19,7 @@ public struct InterfaceIP: Hashable, Sendable {
             throw PatchbayError(.xmlError, "Invalid address '\(text)' in <ip>", domain: .domain)
         }
         if let family = element.attribute("family"), family != address.family.rawValue {
-            throw PatchbayError(.xmlError, "Invalid family '\(family)' for address '\(text)' in <ip>", domain: .domain)
+            throw PatchbayError(.xmlError, "Invalid address '\(text)' in <ip>", domain: .domain)
         }
         if let prefixText = element.attribute("prefix") {
             guard let value = XMLElement.parseUnsigned(prefixText, allowHex: false), value <= UInt64(address.family.bitWidth) else {
@@ -31,7 +31,7 @@ public struct InterfaceIP: Hashable, Sendable {
         }
         if let peerText = element.attribute("peer") {
             do { peer = try IPAddress(peerText) } catch {
-                throw PatchbayError(.xmlError, "Invalid peer '\(peerText)' in <ip>", domain: .domain)
+                throw PatchbayError(.invalidArg, "Invalid peer '\(peerText)' in <ip>", domain: .domain)
             }
         } else {
             peer = nil
@@ -85,7 +85,7 @@ public struct InterfaceRoute: Hashable, Sendable {
         }
         if let text = element.attribute("family") {
             guard let family = IPFamily(rawValue: text) else {
-                throw fail("Invalid family '\(text)' in route definition")
+                throw fail("Unrecognized family '\(text)' in route definition")
             }
             self.family = family
         } else {
@@ -100,8 +100,16 @@ public struct InterfaceRoute: Hashable, Sendable {
         self.address = address
         self.gateway = gateway
         netmask = try ip("netmask")
-        prefix = try element.unsigned("prefix", maximum: 128).map { UInt8($0) }
-        metric = try element.unsigned("metric").map { UInt32($0) }
+        if let value = try element.domainUnsigned("prefix") {
+            let bits: UInt32 = address.family == .ipv4 ? 32 : 128
+            guard value <= bits else {
+                throw fail("Invalid prefix \(value) specified in route definition, must be 0 - \(bits)")
+            }
+            prefix = UInt8(value)
+        } else {
+            prefix = nil
+        }
+        metric = try element.domainUnsigned("metric")
     }
 
     /// `<route>` in libvirt's attribute order.
@@ -129,12 +137,12 @@ public struct PortForward: Hashable, Sendable {
 
     /// One `<range start= end= to= exclude=/>`.
     public struct Range: Hashable, Sendable {
-        /// First host port.
-        public let start: UInt16
+        /// First host port (libvirt takes any non-zero number and leaves the range to passt).
+        public let start: UInt32
         /// Last host port.
-        public let end: UInt16?
+        public let end: UInt32?
         /// First guest port.
-        public let to: UInt16?
+        public let to: UInt32?
         /// Whether the range is excluded from forwarding.
         public let exclude: Bool?
     }
@@ -164,11 +172,13 @@ public struct PortForward: Hashable, Sendable {
         dev = element.attribute("dev")
         var ranges: [Range] = []
         for range in element.elements("range") {
-            guard let start = try range.unsigned("start", maximum: 65535) else {
-                throw PatchbayError(.xmlError, "Missing required attribute 'start' in element 'range'", domain: .domain)
-            }
-            ranges.append(Range(start: UInt16(start), end: try range.unsigned("end", maximum: 65535).map { UInt16($0) },
-                                to: try range.unsigned("to", maximum: 65535).map { UInt16($0) }, exclude: try range.yesNo("exclude")))
+            let start = try range.domainUnsigned("start", nonZero: true)
+            let end = try range.domainUnsigned("end", nonZero: true)
+            let to = try range.domainUnsigned("to", nonZero: true)
+            let exclude = try range.domainYesNo("exclude")
+            // A range without a start is skipped, as libvirt skips it.
+            guard let start else { continue }
+            ranges.append(Range(start: start, end: end, to: to, exclude: exclude))
         }
         self.ranges = ranges
     }

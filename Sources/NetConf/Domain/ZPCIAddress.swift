@@ -3,18 +3,15 @@ import NetXML
 
 /// `<zpci uid= fid=/>` inside a PCI `<address>`: the s390 zPCI identifiers of a PCI device.
 public struct ZPCIAddress: Hashable, Sendable {
-    /// User-defined identifier (1–0xFFFF), when given.
+    /// User-defined identifier (QEMU accepts 1–0xFFFF), when given.
     public let uid: UInt32?
     /// Function identifier, when given.
     public let fid: UInt32?
 
     /// Parses `<zpci>`.
     public init(xml element: XMLElement) throws(PatchbayError) {
-        let uid = try element.domainUnsigned("uid", allowHex: true)
-        if let uid, uid == 0 || uid > 0xFFFF {
-            throw PatchbayError(.configUnsupported, "Invalid PCI address uid='0x\(String(uid, radix: 16))', must be > 0x0000 and <= 0xffff", domain: .domain)
-        }
-        self.uid = uid
+        // Ranges are the QEMU driver's business; the parser takes any 32-bit value.
+        uid = try element.domainUnsigned("uid", allowHex: true)
         fid = try element.domainUnsigned("fid", allowHex: true)
     }
 
