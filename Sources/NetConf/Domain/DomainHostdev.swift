@@ -133,6 +133,11 @@ public struct DomainHostdev: Hashable, Sendable {
     /// Each kind of host device lives on one kind of guest bus.
     private func checkAddressType() throws(PatchbayError) {
         guard case .subsystem(let device) = content, let address = info.address else { return }
+        try Self.checkGuestAddress(address, of: device, mdevModel: mdevModel)
+    }
+
+    /// Refuses a guest address on a bus the host device cannot sit on (also for hostdev NICs).
+    static func checkGuestAddress(_ address: DeviceAddress, of device: HostdevSource, mdevModel: MdevModel?) throws(PatchbayError) {
         switch (device.kind, address) {
         case (.pci, .pci), (.pci, .other(.unassigned, _)), (.scsi, .other(.drive, _)), (.usb, .other(.usb, _)),
              (.scsiHost, .pci), (.scsiHost, .ccw):

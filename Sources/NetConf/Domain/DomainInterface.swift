@@ -216,6 +216,9 @@ public struct DomainInterface: Hashable, Sendable {
 
     /// Cross-field checks libvirt makes when a domain is defined.
     private func validate() throws(PatchbayError) {
+        if case .hostdev(let device) = source, let address = info.address {
+            try DomainHostdev.checkGuestAddress(address, of: device, mdevModel: nil)
+        }
         if portOptions?.isolated == true {
             guard type == .network || type == .bridge else {
                 throw PatchbayError(.configUnsupported, "interface \(mac.address) - <port isolated='yes'/> is not supported for network interfaces with type='\(type.rawValue)'", domain: .domain)

@@ -166,6 +166,9 @@ public enum HostdevSource: Hashable, Sendable {
                 guard !hosts.isEmpty else {
                     throw PatchbayError(.xmlError, "missing the host address for the iSCSI hostdev", domain: .domain)
                 }
+                guard hosts.count == 1 else {
+                    throw PatchbayError(.xmlError, "only one source host address may be specified for the iSCSI hostdev", domain: .domain)
+                }
                 self = .scsi(.iscsi(ISCSITarget(name: name, hosts: hosts, auth: source.element("auth"), initiator: source.element("initiator"))))
                 return
             }
@@ -199,8 +202,11 @@ public enum HostdevSource: Hashable, Sendable {
             }
             self = .scsiHost(wwpn: wwpn)
         case .mdev:
-            guard let text = address?.attribute("uuid") else {
-                throw PatchbayError(.xmlError, "Missing 'uuid' attribute for element <address>", domain: .domain)
+            guard let address else {
+                throw PatchbayError(.configUnsupported, "Missing <address> element", domain: .domain)
+            }
+            guard let text = address.attribute("uuid") else {
+                throw PatchbayError(.configUnsupported, "Missing 'uuid' attribute for element <address>", domain: .domain)
             }
             do { self = .mdev(try LibvirtUUID(text)) } catch {
                 throw PatchbayError(.internalError, "Cannot parse uuid attribute of element <address>", domain: .domain)
