@@ -85,7 +85,7 @@ struct DomainDeviceFixture: CustomTestStringConvertible, Sendable {
 
 @Test("the libvirt-recorded domain device fixtures are all there")
 func fixturesExist() {
-    #expect(DomainDeviceFixture.all.count >= 60)
+    #expect(DomainDeviceFixture.all.count >= 300)
     #expect(DomainDeviceFixture.all.allSatisfy { $0.expected != nil || $0.error != nil })
 }
 

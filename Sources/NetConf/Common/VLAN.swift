@@ -40,21 +40,22 @@ public struct VLAN: Hashable, Sendable {
         var native: (tag: UInt16, mode: NativeMode)?
         for tag in element.elements("tag") {
             guard let idText = tag.attribute("id") else {
-                throw .xml("missing or invalid vlan tag id attribute")
+                throw .xml("Missing required attribute 'id' in element 'tag'")
             }
             guard let id = XMLElement.parseUnsigned(idText, allowHex: false), id <= UInt64(Self.maximumTag) else {
                 if let id = XMLElement.parseUnsigned(idText, allowHex: false) {
                     throw .xml("vlan tag id \(id) too large (maximum \(Self.maximumTag))")
                 }
-                throw .xml("missing or invalid vlan tag id attribute")
+                throw .xml("Invalid value for attribute 'id' in element 'tag': '\(idText)'. Expected non-negative integer value")
+            }
+            if let modeText = tag.attribute("nativeMode"), NativeMode(rawValue: modeText) == nil {
+                throw .xml("Invalid value for attribute 'nativeMode' in element 'tag': '\(modeText)'.")
             }
             if let mode = try tag.enumeration("nativeMode", NativeMode.self) {
                 if native != nil {
                     throw .xml("duplicate native vlan setting")
                 }
                 native = (UInt16(id), mode)
-            } else if tag.attribute("nativeMode") != nil {
-                throw .xml("Attribute \"nativeMode='\(tag.attribute("nativeMode") ?? "")'\" is invalid")
             }
             tags.append(UInt16(id))
         }
@@ -71,7 +72,7 @@ public struct VLAN: Hashable, Sendable {
                     throw .xml("invalid configuration in <vlan> - \"trunk='no'\" is not allowed with a native vlan id")
                 }
             default:
-                throw .xml("invalid \"trunk\" setting '\(trunkText)' in <vlan> - must be yes or no")
+                throw .xml("invalid \"trunk='\(trunkText)'\" in <vlan> - must be yes or no")
             }
         }
         try self.init(tags: tags, trunk: trunk, native: native)

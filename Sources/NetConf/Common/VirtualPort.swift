@@ -110,7 +110,7 @@ public struct VirtualPort: Hashable, Sendable {
         case .midonet: ["interfaceid"]
         }
         if let extra = setParameters.first(where: { !allowed.contains($0) }) {
-            throw .xml("attribute \(extra) not allowed for <virtualport type='\(kind.rawValue)'>")
+            throw .xml("extra \(extra) unsupported in <virtualport type='\(kind.rawValue)'>")
         }
     }
 

@@ -16,10 +16,6 @@ extension DomainInterface {
     public func validateForQEMU() throws(PatchbayError) {
         let virtio = model?.isVirtio ?? false
         if type == .vhostuser && !virtio { throw Self.vhostUserModelError }
-        // Transport options belong to virtio devices only.
-        if !virtio, let option = InterfaceDriver.virtioOptions.first(where: { driver?.virtioOptions[$0] != nil }) {
-            throw PatchbayError(.configUnsupported, "\(option) driver option is only supported for virtio devices", domain: .domain)
-        }
         try validateGuestIPs()
         try info.validateForQEMU()
         if type == .vdpa, let model, !virtio {
