@@ -21,7 +21,14 @@ A case written as <case oracle='corpus'> is left alone: its expected half comes 
 test corpus, where Debian's build disagrees with it (backend type='passt').
 MACs: libvirt generates one for an interface without <mac>, so inputs always give one.
 
-Usage: domain-devices.py [CASE.xml ...]   (default: all cases)
+The same input is also run through libvirt's QEMU driver, in-process as well:
+`virsh -c 'qemu:///embed?root=DIR' define` inside a private mount namespace whose /etc/passwd has the
+`libvirt-qemu` user the driver insists on (nothing on the host changes), with the machine's QEMU binary
+for capabilities, in `<domain type='qemu'>` x86_64 `pc`. Its answer goes in <qemu>, with the same
+<expected>/<error> shape. Cases whose QEMU answer depends on that binary's capabilities (zPCI, vfio-ccw,
+...) carry qemu-skip='reason' on <case>.
+
+Usage: domain-devices.py [CASE.xml ...]   (default: all cases; needs root for the QEMU half)
 """
 import glob
 import os
@@ -45,6 +52,50 @@ WRAPPER = """<domain type='test'>
 """
 
 
+QEMU_WRAPPER = """<domain type='qemu'>
+  <name>fixture</name>
+  <memory>219136</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+{devices}
+  </devices>
+</domain>
+"""
+
+QEMU_ROOT = tempfile.mkdtemp(prefix="domain-devices-qemu-")
+
+
+def qemu_setup():
+    os.makedirs(os.path.join(QEMU_ROOT, "etc"), exist_ok=True)
+    with open(os.path.join(QEMU_ROOT, "etc", "qemu.conf"), "w") as f:
+        f.write('user = "root"\ngroup = "root"\ndynamic_ownership = 0\nsecurity_driver = "none"\n')
+    for name, extra in (("passwd", "libvirt-qemu:x:64055:64055::/var/lib/libvirt:/usr/sbin/nologin\n"),
+                        ("group", "libvirt-qemu:x:64055:\nkvm:x:64056:\n")):
+        with open(f"/etc/{name}") as src, open(os.path.join(QEMU_ROOT, name), "w") as dst:
+            dst.write(src.read() + extra)
+
+
+def virsh_output(p):
+    if "<domain" not in p.stdout:
+        lines = [l[len("error: "):] for l in p.stderr.splitlines() if l.startswith("error: ")]
+        # The first line is virsh's "Failed to define domain from FILE"; the next is libvirt's message.
+        return None, (lines[1] if len(lines) > 1 else "\n".join(lines))
+    return extract(p.stdout[p.stdout.index("<domain"):])
+
+
+def run_qemu(devices):
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(QEMU_WRAPPER.format(devices=devices))
+        path = f.name
+    script = (f"mount --bind {QEMU_ROOT}/passwd /etc/passwd && mount --bind {QEMU_ROOT}/group /etc/group && "
+              f"exec virsh -q -c 'qemu:///embed?root={QEMU_ROOT}' 'define {path}; dumpxml fixture; undefine fixture'")
+    try:
+        p = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True)
+    finally:
+        os.unlink(path)
+    return virsh_output(p)
+
+
 def run(devices):
     with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
         f.write(WRAPPER.format(devices=devices))
@@ -54,12 +105,10 @@ def run(devices):
                            capture_output=True, text=True)
     finally:
         os.unlink(path)
-    if "<domain" not in p.stdout:
-        lines = [l[len("error: "):] for l in p.stderr.splitlines() if l.startswith("error: ")]
-        # The first line is virsh's "Failed to define domain from FILE"; the next is libvirt's message.
-        message = lines[1] if len(lines) > 1 else "\n".join(lines)
-        return None, message
-    text = p.stdout[p.stdout.index("<domain"):]
+    return virsh_output(p)
+
+
+def extract(text):
     devices_block = re.search(r"\n( *)<devices>\n(.*?)\n\1</devices>", text, re.S)
     body = devices_block.group(2)
     # Keep only the <interface> and <hostdev> elements (the test driver adds no others here, but
@@ -75,6 +124,7 @@ def run(devices):
 
 
 def main():
+    qemu_setup()
     files = sys.argv[1:] or sorted(glob.glob(os.path.join(CASES, "*.xml")))
     for name in files:
         text = open(name).read()
@@ -88,14 +138,20 @@ def main():
             continue
         expected, error = run(m.group(1))
         head = text[: m.end()]
+        qemu_expected, qemu_error = run_qemu(m.group(1))
+        if qemu_error is not None:
+            qemu = f"\n  <qemu>\n    <error>{xml_escape(qemu_error)}</error>\n  </qemu>"
+        else:
+            body = "\n".join("  " + line for line in qemu_expected.splitlines())
+            qemu = f"\n  <qemu>\n    <expected>\n{body}\n    </expected>\n  </qemu>"
         if error is not None:
-            tail = f"\n  <error>{xml_escape(error)}</error>\n</case>\n"
+            tail = f"\n  <error>{xml_escape(error)}</error>{qemu}\n</case>\n"
         else:
             # libvirt's own output is not always accepted back by libvirt (a USB hostdev selecting
             # nothing loses its <source>); such cases are marked so the test skips the re-read.
             _, again = run(expected)
             mark = "" if again is None else " rereads='no'"
-            tail = f"\n  <expected{mark}>\n{expected}\n  </expected>\n</case>\n"
+            tail = f"\n  <expected{mark}>\n{expected}\n  </expected>{qemu}\n</case>\n"
         open(name, "w").write(head + tail)
         print(f"{os.path.basename(name)}: {'refused: ' + error if error is not None else 'accepted'}")
 

@@ -5,7 +5,8 @@ import NetXML
 import Testing
 
 /// One recorded answer of libvirt 9.0's domain parser (Fixtures/DomainDevices/NAME.xml, filled in by
-/// Tests/FixtureGenerators/domain-devices.py from `virsh -c test:///default define` + `dumpxml`).
+/// Tests/FixtureGenerators/domain-devices.py from `virsh -c test:///default define` + `dumpxml`), and of
+/// its QEMU driver for the same devices in an x86_64 `pc` guest (`qemu:///embed`).
 struct DomainDeviceFixture: CustomTestStringConvertible, Sendable {
     /// File name without extension.
     let name: String
@@ -19,6 +20,12 @@ struct DomainDeviceFixture: CustomTestStringConvertible, Sendable {
     let rereads: Bool
     /// Why Patchbay's refusal is worded differently, for a documented divergence (only the refusal is checked).
     let divergence: String?
+    /// What the QEMU driver printed, or nil when it refused (or was not asked).
+    let qemuExpected: [XMLElement]?
+    /// The QEMU driver's message when it refused.
+    let qemuError: String?
+    /// Why the QEMU driver's answer is not compared (it depends on the QEMU binary).
+    let qemuSkip: String?
 
     var testDescription: String { name }
 
@@ -45,6 +52,9 @@ struct DomainDeviceFixture: CustomTestStringConvertible, Sendable {
         input = String(text[start.upperBound..<end.lowerBound])
         let root = try XMLParser.parse(text)
         divergence = root.attribute("divergence")
+        qemuSkip = root.attribute("qemu-skip")
+        qemuExpected = root.element("qemu")?.element("expected")?.elements.map(Self.withoutBlankText)
+        qemuError = root.element("qemu")?.element("error")?.text
         if let expected = root.element("expected") {
             self.expected = expected.elements.map(Self.withoutBlankText)
             rereads = expected.attribute("rereads") != "no"
@@ -68,6 +78,18 @@ struct DomainDeviceFixture: CustomTestStringConvertible, Sendable {
             }
         }
         return copy
+    }
+
+    /// The input inside the same minimal QEMU domain the generator used.
+    var qemuDomainXML: String {
+        """
+        <domain type='qemu'>
+          <name>fixture</name>
+          <memory>219136</memory>
+          <os><type arch='x86_64' machine='pc'>hvm</type></os>
+          <devices>\(input)</devices>
+        </domain>
+        """
     }
 
     /// The input inside the same minimal test-driver domain the generator used.
@@ -110,4 +132,23 @@ func libvirtRecorded(_ fixture: DomainDeviceFixture) throws {
     guard fixture.rereads else { return }
     let again = try DomainNetworkDevices.parse(domainXML: DomainDeviceFixture(name: fixture.name, text: "<case><input>\(actual)</input><expected/></case>").domainXML)
     #expect(again.formattedElements(active: false).map { XMLWriter.fragment($0) }.joined() == actual)
+}
+
+@Test("interface and hostdev in a QEMU guest: completed (model, addresses) and checked as libvirt's QEMU driver does",
+      arguments: DomainDeviceFixture.all.filter { $0.qemuSkip == nil })
+func qemuRecorded(_ fixture: DomainDeviceFixture) throws {
+    let parsed: DomainNetworkDevices
+    do {
+        parsed = try DomainNetworkDevices.parse(domainXML: fixture.qemuDomainXML)
+    } catch {
+        if fixture.divergence != nil {
+            #expect(fixture.qemuError != nil, "refused what libvirt accepts: \(error.message)")
+        } else {
+            #expect(error.message == fixture.qemuError, "refused")
+        }
+        return
+    }
+    let expected = try #require(fixture.qemuExpected, "accepted what libvirt's QEMU driver refuses: \(fixture.qemuError ?? "")")
+    let actual = parsed.formattedElements(active: false).map { XMLWriter.fragment($0) }.joined()
+    #expect(actual == expected.map { XMLWriter.fragment($0) }.joined())
 }

@@ -37,6 +37,9 @@ struct DomainDeviceInventory {
                 let address = try PCIAddress(xml: element)
                 if address.isUnset { continue }
                 // Slot 0 of the root bus is the host bridge.
+                if address.domain != 0 && (machine.family == .i440fx || machine.family == .q35) {
+                    throw PatchbayError(.xmlError, "Invalid PCI address \(address). Only PCI domain 0 is available", domain: .domain)
+                }
                 if address.bus == 0 && address.slot == 0 && (machine.family == .i440fx || machine.family == .q35) {
                     throw PatchbayError(.xmlError, "Invalid PCI address \(address). slot must be >= 1", domain: .domain)
                 }

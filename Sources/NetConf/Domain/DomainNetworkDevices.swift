@@ -49,6 +49,10 @@ public struct DomainNetworkDevices: Sendable {
         for index in interfaces.indices where interfaces[index].info.address?.pci?.isUnset == true { interfaces[index].info.address = nil }
         for index in hostdevs.indices where hostdevs[index].info.address?.pci?.isUnset == true { hostdevs[index].info.address = nil }
         try applyDefaultModels()
+        // libvirt shows an mdev PCI device's display state once the QEMU driver has it: off unless asked.
+        for index in hostdevs.indices where hostdevs[index].mdevModel == .vfioPCI && hostdevs[index].display == nil {
+            hostdevs[index].display = false
+        }
         let inventory = try DomainDeviceInventory(devices: devices, machine: machine)
         switch machine.family {
         case .i440fx, .q35:
@@ -57,6 +61,42 @@ public struct DomainNetworkDevices: Sendable {
             assignCCWAddresses(inventory)
         case .other:
             break
+        }
+        assignSpaprVIOAddresses(devices: devices)
+        var usb = USBPortPlanner(devices: devices, machine: machine)
+        // Host devices come first on the USB bus; those of hostdev NICs before the standalone ones.
+        for index in interfaces.indices where interfaces[index].info.address == nil {
+            guard case .hostdev(.usb) = interfaces[index].source else { continue }
+            interfaces[index].info.address = usb.next()
+        }
+        for index in hostdevs.indices where hostdevs[index].info.address == nil {
+            guard case .subsystem(.usb) = hostdevs[index].content else { continue }
+            hostdevs[index].info.address = usb.next()
+        }
+        // The QEMU driver validates the completed definition.
+        let hasGraphics = devices?.element("graphics") != nil
+        for hostdev in hostdevs { try hostdev.validateForQEMU(hasGraphics: hasGraphics) }
+        for interface in interfaces where interface.type == .hostdev { try interface.info.validateForQEMU() }
+    }
+
+    /// pSeries VIO NICs (spapr-vlan) get a register from 0x1000 up in steps of 0x1000, as libvirt gives them.
+    private mutating func assignSpaprVIOAddresses(devices: XMLElement?) {
+        var used: Set<UInt64> = []
+        for child in devices?.elements ?? [] {
+            guard let address = child.element("address"), address.attribute("type") == "spapr-vio",
+                  let reg = address.attribute("reg").flatMap({ XMLElement.parseUnsigned($0, allowHex: true) }) else { continue }
+            used.insert(reg)
+        }
+        for index in interfaces.indices {
+            // A VIO NIC without an address, or any NIC put on the VIO bus without a register.
+            switch (interfaces[index].info.address, interfaces[index].model?.name) {
+            case (nil, "spapr-vlan"), (.other(.spaprVio, []), _): break
+            default: continue
+            }
+            var reg: UInt64 = 0x1000
+            while used.contains(reg) { reg += 0x1000 }
+            used.insert(reg)
+            interfaces[index].info.address = .other(type: .spaprVio, attributes: [DeviceAddress.Attribute(name: "reg", value: "0x" + PCIAddress.hex(reg, width: 8))])
         }
     }
 
@@ -98,13 +138,13 @@ public struct DomainNetworkDevices: Sendable {
                 : InterfaceModel.qemuDefault(architecture: machine.architecture, machine: machine.machine)
         }
         for interface in interfaces { try interface.validateForQEMU() }
-        for hostdev in hostdevs { try hostdev.info.validateForQEMU() }
     }
 
     /// How a NIC model attaches to PCI, or nil when it is not a PCI device.
     private static func connection(of model: InterfaceModel?) -> PCIAddressPlanner.Connection? {
         switch model?.name {
-        case "usb-net", "spapr-vlan", "lan9118", "smc91c111": nil
+        // The ARM-only models are PCI devices to libvirt on a PC.
+        case "usb-net", "spapr-vlan": nil
         case "virtio", "virtio-non-transitional", "e1000e": .express
         default: .conventional
         }

@@ -17,7 +17,8 @@ extension DomainInterface {
         let virtio = model?.isVirtio ?? false
         if type == .vhostuser && !virtio { throw Self.vhostUserModelError }
         try validateGuestIPs()
-        try info.validateForQEMU()
+        // A hostdev NIC's address may still be a USB one to hand out: checked once addresses are known.
+        if type != .hostdev { try info.validateForQEMU() }
         if type == .vdpa, let model, !virtio {
             throw PatchbayError(.configUnsupported, "invalid model for interface of type 'vdpa': '\(model)'", domain: .domain)
         }
@@ -27,7 +28,7 @@ extension DomainInterface {
         }
         switch teaming {
         case .persistent where !virtio:
-            throw PatchbayError(.configUnsupported, "virtio-net teaming persistent interface must be <model type='virtio'/>, not '\(model?.name ?? "")'", domain: .domain)
+            throw PatchbayError(.configUnsupported, "virtio-net teaming persistent interface must be <model type='virtio'/>, not '\(model?.name ?? "(null)")'", domain: .domain)
         case .transient where type != .hostdev && type != .network:
             throw PatchbayError(.configUnsupported, "virtio-net teaming transient interface must be type='hostdev', not '\(type.rawValue)'", domain: .domain)
         default:
