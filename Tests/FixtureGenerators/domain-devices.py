@@ -24,7 +24,7 @@ MACs: libvirt generates one for an interface without <mac>, so inputs always giv
 The same input is also run through libvirt's QEMU driver, in-process as well:
 `virsh -c 'qemu:///embed?root=DIR' define` inside a private mount namespace whose /etc/passwd has the
 `libvirt-qemu` user the driver insists on (nothing on the host changes), with the machine's QEMU binary
-for capabilities, in `<domain type='qemu'>` x86_64 `pc`. Its answer goes in <qemu>, with the same
+for capabilities, in `<domain type='qemu'>` x86_64 `pc` and `q35`. Its answers go in <qemu machine=>, with the same
 <expected>/<error> shape. Cases whose QEMU answer depends on that binary's capabilities (zPCI, vfio-ccw,
 ...) carry qemu-skip='reason' on <case>.
 
@@ -55,12 +55,15 @@ WRAPPER = """<domain type='test'>
 QEMU_WRAPPER = """<domain type='qemu'>
   <name>fixture</name>
   <memory>219136</memory>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <os><type arch='x86_64' machine='{machine}'>hvm</type></os>
   <devices>
 {devices}
   </devices>
 </domain>
 """
+
+# Machines the QEMU driver's answer is recorded for: i440fx and q35 place devices differently.
+QEMU_MACHINES = ("pc", "q35")
 
 QEMU_ROOT = tempfile.mkdtemp(prefix="domain-devices-qemu-")
 
@@ -83,9 +86,9 @@ def virsh_output(p):
     return extract(p.stdout[p.stdout.index("<domain"):])
 
 
-def run_qemu(devices):
+def run_qemu(devices, machine):
     with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
-        f.write(QEMU_WRAPPER.format(devices=devices))
+        f.write(QEMU_WRAPPER.format(devices=devices, machine=machine))
         path = f.name
     script = (f"mount --bind {QEMU_ROOT}/passwd /etc/passwd && mount --bind {QEMU_ROOT}/group /etc/group && "
               f"exec virsh -q -c 'qemu:///embed?root={QEMU_ROOT}' 'define {path}; dumpxml fixture; undefine fixture'")
@@ -138,12 +141,14 @@ def main():
             continue
         expected, error = run(m.group(1))
         head = text[: m.end()]
-        qemu_expected, qemu_error = run_qemu(m.group(1))
-        if qemu_error is not None:
-            qemu = f"\n  <qemu>\n    <error>{xml_escape(qemu_error)}</error>\n  </qemu>"
-        else:
-            body = "\n".join("  " + line for line in qemu_expected.splitlines())
-            qemu = f"\n  <qemu>\n    <expected>\n{body}\n    </expected>\n  </qemu>"
+        qemu = ""
+        for machine in QEMU_MACHINES:
+            qemu_expected, qemu_error = run_qemu(m.group(1), machine)
+            if qemu_error is not None:
+                qemu += f"\n  <qemu machine='{machine}'>\n    <error>{xml_escape(qemu_error)}</error>\n  </qemu>"
+            else:
+                body = "\n".join("  " + line for line in qemu_expected.splitlines())
+                qemu += f"\n  <qemu machine='{machine}'>\n    <expected>\n{body}\n    </expected>\n  </qemu>"
         if error is not None:
             tail = f"\n  <error>{xml_escape(error)}</error>{qemu}\n</case>\n"
         else:

@@ -20,10 +20,18 @@ struct DomainDeviceFixture: CustomTestStringConvertible, Sendable {
     let rereads: Bool
     /// Why Patchbay's refusal is worded differently, for a documented divergence (only the refusal is checked).
     let divergence: String?
-    /// What the QEMU driver printed, or nil when it refused (or was not asked).
-    let qemuExpected: [XMLElement]?
-    /// The QEMU driver's message when it refused.
-    let qemuError: String?
+    /// The QEMU driver's answer for one machine type.
+    struct QEMUAnswer: Sendable {
+        /// `<type machine=>`: pc or q35.
+        let machine: String
+        /// What it printed, or nil when it refused.
+        let expected: [XMLElement]?
+        /// Its message when it refused.
+        let error: String?
+    }
+
+    /// The QEMU driver's answers, one per machine type.
+    let qemu: [QEMUAnswer]
     /// Why the QEMU driver's answer is not compared (it depends on the QEMU binary).
     let qemuSkip: String?
 
@@ -53,8 +61,11 @@ struct DomainDeviceFixture: CustomTestStringConvertible, Sendable {
         let root = try XMLParser.parse(text)
         divergence = root.attribute("divergence")
         qemuSkip = root.attribute("qemu-skip")
-        qemuExpected = root.element("qemu")?.element("expected")?.elements.map(Self.withoutBlankText)
-        qemuError = root.element("qemu")?.element("error")?.text
+        qemu = root.elements("qemu").map { answer in
+            QEMUAnswer(machine: answer.attribute("machine") ?? "pc",
+                       expected: answer.element("expected")?.elements.map(Self.withoutBlankText),
+                       error: answer.element("error")?.text)
+        }
         if let expected = root.element("expected") {
             self.expected = expected.elements.map(Self.withoutBlankText)
             rereads = expected.attribute("rereads") != "no"
@@ -81,12 +92,12 @@ struct DomainDeviceFixture: CustomTestStringConvertible, Sendable {
     }
 
     /// The input inside the same minimal QEMU domain the generator used.
-    var qemuDomainXML: String {
+    func qemuDomainXML(machine: String) -> String {
         """
         <domain type='qemu'>
           <name>fixture</name>
           <memory>219136</memory>
-          <os><type arch='x86_64' machine='pc'>hvm</type></os>
+          <os><type arch='x86_64' machine='\(machine)'>hvm</type></os>
           <devices>\(input)</devices>
         </domain>
         """
@@ -134,21 +145,40 @@ func libvirtRecorded(_ fixture: DomainDeviceFixture) throws {
     #expect(again.formattedElements(active: false).map { XMLWriter.fragment($0) }.joined() == actual)
 }
 
+/// One fixture on one QEMU machine type.
+struct QEMUFixtureCase: CustomTestStringConvertible, Sendable {
+    let fixture: DomainDeviceFixture
+    let answer: DomainDeviceFixture.QEMUAnswer
+
+    var testDescription: String { "\(fixture.name) (\(answer.machine))" }
+
+    /// Every recorded QEMU answer of the fixtures whose answer does not depend on the QEMU binary.
+    static let all: [QEMUFixtureCase] = DomainDeviceFixture.all.filter { $0.qemuSkip == nil }.flatMap { fixture in
+        fixture.qemu.map { QEMUFixtureCase(fixture: fixture, answer: $0) }
+    }
+}
+
+@Test("the QEMU driver's answers are recorded for pc and q35")
+func qemuFixturesExist() {
+    #expect(QEMUFixtureCase.all.count >= 2 * 300)
+}
+
 @Test("interface and hostdev in a QEMU guest: completed (model, addresses) and checked as libvirt's QEMU driver does",
-      arguments: DomainDeviceFixture.all.filter { $0.qemuSkip == nil })
-func qemuRecorded(_ fixture: DomainDeviceFixture) throws {
+      arguments: QEMUFixtureCase.all)
+func qemuRecorded(_ item: QEMUFixtureCase) throws {
+    let (fixture, answer) = (item.fixture, item.answer)
     let parsed: DomainNetworkDevices
     do {
-        parsed = try DomainNetworkDevices.parse(domainXML: fixture.qemuDomainXML)
+        parsed = try DomainNetworkDevices.parse(domainXML: fixture.qemuDomainXML(machine: answer.machine))
     } catch {
         if fixture.divergence != nil {
-            #expect(fixture.qemuError != nil, "refused what libvirt accepts: \(error.message)")
+            #expect(answer.error != nil, "refused what libvirt accepts: \(error.message)")
         } else {
-            #expect(error.message == fixture.qemuError, "refused")
+            #expect(error.message == answer.error, "refused")
         }
         return
     }
-    let expected = try #require(fixture.qemuExpected, "accepted what libvirt's QEMU driver refuses: \(fixture.qemuError ?? "")")
+    let expected = try #require(answer.expected, "accepted what libvirt's QEMU driver refuses: \(answer.error ?? "")")
     let actual = parsed.formattedElements(active: false).map { XMLWriter.fragment($0) }.joined()
     #expect(actual == expected.map { XMLWriter.fragment($0) }.joined())
 }

@@ -140,13 +140,15 @@ public struct DomainNetworkDevices: Sendable {
         for interface in interfaces { try interface.validateForQEMU() }
     }
 
-    /// How a NIC model attaches to PCI, or nil when it is not a PCI device.
+    /// How a NIC model attaches to PCI, or nil when it is not a PCI device. The models libvirt knows
+    /// are conventional PCI but for the PCIe ones (the ARM-only models too, on a PC); a model it does not
+    /// know is taken for PCIe.
     private static func connection(of model: InterfaceModel?) -> PCIAddressPlanner.Connection? {
-        switch model?.name {
-        // The ARM-only models are PCI devices to libvirt on a PC.
-        case "usb-net", "spapr-vlan": nil
-        case "virtio", "virtio-non-transitional", "e1000e": .express
-        default: .conventional
+        guard let name = model?.name else { return .conventional }
+        switch name {
+        case "usb-net", "spapr-vlan": return nil
+        case "virtio", "virtio-non-transitional", "e1000e": return .express
+        default: return InterfaceModel.knownNames.contains(name) ? .conventional : .express
         }
     }
 
@@ -175,7 +177,9 @@ public struct DomainNetworkDevices: Sendable {
             interfaces[index].info.address = .pci(try planner.next(.express))
         }
         for index in hostdevs.indices where hostdevs[index].needsPCIAddress && hostdevs[index].info.address == nil {
-            hostdevs[index].info.address = .pci(try planner.next(.express))
+            // A transitional vhost-scsi device is conventional PCI; every other assigned device is PCIe.
+            let connection: PCIAddressPlanner.Connection = hostdevs[index].scsiHostModel == .virtioTransitional ? .conventional : .express
+            hostdevs[index].info.address = .pci(try planner.next(connection))
         }
     }
 
