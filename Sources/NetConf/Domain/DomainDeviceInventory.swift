@@ -11,6 +11,9 @@ struct DomainDeviceInventory {
     /// Device classes in libvirt's assignment order.
     enum Step: CaseIterable {
         case pciControllers, filesystems, sound, controllers, disks
+        /// Devices placed after the host devices that still shape the topology: on q35 a conventional
+        /// one means a pcie-to-pci-bridge, which takes the first root port.
+        case afterHostdevs
     }
 
     /// Addresses written in the document.
@@ -58,6 +61,19 @@ struct DomainDeviceInventory {
         func add(_ step: Step, _ connection: PCIAddressPlanner.Connection) { requests[step, default: []].append(connection) }
         var controllerTypes: Set<String> = []
         var needs: Set<String> = []
+        // Highest SCSI/SATA controller index the devices name (libvirt adds every missing one from 0 up):
+        // a drive address says it, else the disk name's position over the controller's units.
+        var highestNeeded: [String: UInt64] = [:]
+        var present: [String: Set<UInt32>] = [:]
+        func needController(_ type: String, for device: XMLElement) {
+            var index: UInt64 = 0
+            if let address = device.element("address"), address.attribute("type") == "drive" {
+                index = XMLElement.parseUnsigned(address.attribute("controller") ?? "0", allowHex: false) ?? 0
+            } else if device.name == "disk", let position = SCSIDriveAddresses.diskIndex(device.element("target")?.attribute("dev") ?? "") {
+                index = position / (type == "sata" ? Self.sataUnits : SCSIDriveAddresses.narrowUnits)
+            }
+            highestNeeded[type] = max(highestNeeded[type] ?? 0, index)
+        }
         var videoSeen = false
         for child in children {
             let unaddressed = try Self.isUnaddressed(child)
@@ -67,6 +83,7 @@ struct DomainDeviceInventory {
                 let model = child.attribute("model")
                 let index = UInt32(XMLElement.parseUnsigned(child.attribute("index") ?? "0", allowHex: false) ?? 0)
                 controllerTypes.insert(type)
+                present[type, default: []].insert(index)
                 if type == "pci" {
                     // Root ports and switch downstream ports each give one PCIe device a bus.
                     pciControllers.append((index, model == "pcie-root-port" || model == "pcie-switch-downstream-port"))
@@ -89,6 +106,7 @@ struct DomainDeviceInventory {
                     unaddressedVirtioDisks += 1
                 }
                 if let bus { needs.insert(bus) }
+                if bus == "scsi" || bus == "sata" { needController(bus ?? "", for: child) }
             case "video":
                 let model = child.element("model")?.attribute("type") ?? "default"
                 if !videoSeen, unaddressed, model != "none", model != "ramfb" { primaryVideoNeedsSlot = true }
@@ -97,8 +115,13 @@ struct DomainDeviceInventory {
                 needs.insert("graphics")
             case "console", "channel", "serial":
                 if child.element("target")?.attribute("type") == "virtio" { needs.insert("virtio-serial") }
+            case "watchdog":
+                if unaddressed, child.attribute("model") == "i6300esb" { add(.afterHostdevs, .conventional) }
             case "hostdev":
-                if child.attribute("type") == "scsi" { needs.insert("scsi") }
+                if child.attribute("type") == "scsi" {
+                    needs.insert("scsi")
+                    needController("scsi", for: child)
+                }
             default:
                 break
             }
@@ -109,10 +132,19 @@ struct DomainDeviceInventory {
            machine.family != .s390 {
             add(.controllers, connection)
         }
-        for implied in ["scsi", "virtio-serial", "sata"] where needs.contains(implied) && !controllerTypes.contains(implied) {
+        for type in ["scsi", "sata"] {
+            guard let highest = highestNeeded[type] else { continue }
+            for index in 0...UInt32(min(highest, 1024)) where !(present[type]?.contains(index) ?? false) {
+                if let connection = Self.controllerConnection(type: type, model: nil, index: index, q35: q35) { add(.controllers, connection) }
+            }
+        }
+        for implied in ["virtio-serial"] where needs.contains(implied) && !controllerTypes.contains(implied) {
             if let connection = Self.controllerConnection(type: implied, model: nil, index: 0, q35: q35) { add(.controllers, connection) }
         }
     }
+
+    /// Ports of an AHCI (SATA) controller.
+    static let sataUnits: UInt64 = 6
 
     /// True when a device has no address, or the all-zero PCI one that asks for any slot.
     static func isUnaddressed(_ device: XMLElement) throws(PatchbayError) -> Bool {
@@ -135,7 +167,7 @@ struct DomainDeviceInventory {
         case "ide":
             return !q35 && index == 0 ? nil : .conventional
         case "sata":
-            return q35 && index == 0 ? nil : .express
+            return q35 && index == 0 ? nil : .conventional
         case "scsi":
             return model == "virtio-scsi" || model == "virtio-transitional" ? .express : .conventional
         case "virtio-serial":

@@ -35,6 +35,7 @@ public struct DomainNetworkDevices: Sendable {
         let devices = domain.element("devices")
         interfaces = try (devices?.elements("interface") ?? []).map { e throws(PatchbayError) in try DomainInterface(xml: e) }
         hostdevs = try (devices?.elements("hostdev") ?? []).map { e throws(PatchbayError) in try DomainHostdev(xml: e) }
+        try checkDuplicateHostDevices()
         try Self.checkAliases(domain: domain)
         try Self.checkBootOrders(domain: domain)
         // SCSI hostdevs get drive addresses when parsed, before any bus address is handed out.
@@ -106,6 +107,23 @@ public struct DomainNetworkDevices: Sendable {
         interfaces.map { $0.xml(active: active) } + hostdevs.map(\.xml)
     }
 
+    /// A host device can be given to the guest once, whether as a NIC or as a hostdev.
+    private func checkDuplicateHostDevices() throws(PatchbayError) {
+        var seen: Set<String> = []
+        let keys = interfaces.compactMap { interface -> String? in
+            if case .hostdev(let device) = interface.source { return device.identity }
+            return nil
+        } + hostdevs.map { hostdev -> String in
+            switch hostdev.content {
+            case .subsystem(let device): device.identity
+            case .capabilities(let capability): "caps:\(capability.elements.map { XMLWriter.fragment($0) }.joined())"
+            }
+        }
+        for key in keys where !seen.insert(key).inserted {
+            throw PatchbayError(.xmlError, "Hostdev already exists in the domain configuration", domain: .domain)
+        }
+    }
+
     /// Per-device boot orders exclude `<os><boot dev=>` and must be unique across all devices.
     private static func checkBootOrders(domain: XMLElement) throws(PatchbayError) {
         let orders = (domain.element("devices")?.elements ?? []).compactMap { $0.element("boot")?.attribute("order") }
@@ -153,8 +171,17 @@ public struct DomainNetworkDevices: Sendable {
     }
 
     private mutating func assignPCIAddresses(_ inventory: DomainDeviceInventory) throws(PatchbayError) {
+        // A dry run finds the controllers libvirt adds; the real run starts with them in place.
+        var dryRun = self
+        var dryPlanner = PCIAddressPlanner(family: machine.family, reserved: inventory.reservedPCI,
+                                           controllerIndexes: inventory.pciControllers)
+        try dryRun.assignPCIAddresses(inventory, with: &dryPlanner)
         var planner = PCIAddressPlanner(family: machine.family, reserved: inventory.reservedPCI,
-                                        controllerIndexes: inventory.pciControllers)
+                                        controllerIndexes: inventory.pciControllers, precreated: dryPlanner.created)
+        try assignPCIAddresses(inventory, with: &planner)
+    }
+
+    private mutating func assignPCIAddresses(_ inventory: DomainDeviceInventory, with planner: inout PCIAddressPlanner) throws(PatchbayError) {
         if inventory.primaryVideoNeedsSlot {
             // The primary VGA sits in slot 2 on i440fx and slot 1 of the root complex on q35.
             planner.reserveIfFree(slot: machine.family == .q35 ? 1 : 2)
@@ -181,6 +208,7 @@ public struct DomainNetworkDevices: Sendable {
             let connection: PCIAddressPlanner.Connection = hostdevs[index].scsiHostModel == .virtioTransitional ? .conventional : .express
             hostdevs[index].info.address = .pci(try planner.next(connection))
         }
+        try others(.afterHostdevs)
     }
 
     /// s390: virtio devices get channel subsystem numbers in device order (virtio disks first).

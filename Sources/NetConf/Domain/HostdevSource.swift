@@ -214,6 +214,26 @@ public enum HostdevSource: Hashable, Sendable {
         }
     }
 
+    /// What makes two host devices the same device, as libvirt compares them: the PCI address, the
+    /// USB bus/device (else vendor/product), the SCSI LUN, the vhost-scsi WWPN, the mdev UUID.
+    public var identity: String {
+        switch self {
+        case .pci(let address, _):
+            return "pci:\(address)"
+        case .usb(let device):
+            if let busDevice = device.busDevice { return "usb:\(busDevice.bus).\(busDevice.device)" }
+            return "usb:\(device.vendor.map { String($0) } ?? ""):\(device.product.map { String($0) } ?? "")"
+        case .scsi(.adapter(let name, let bus, let target, let unit)):
+            return "scsi:\(name):\(bus):\(target):\(unit)"
+        case .scsi(.iscsi(let target)):
+            return "iscsi:\(target.name):\(target.hosts.map(\.name).joined(separator: ","))"
+        case .scsiHost(let wwpn):
+            return "vhost:\(wwpn)"
+        case .mdev(let uuid):
+            return "mdev:\(uuid)"
+        }
+    }
+
     /// The `<source>` element; `typedAddress` adds `type='pci'` as libvirt does inside an `<interface>`.
     public func xml(typedAddress: Bool) -> XMLElement {
         var source = XMLElement("source")

@@ -4,7 +4,7 @@ import NetXML
 /// USB ports for host USB devices, handed out as libvirt's QEMU driver hands them out on i440fx and
 /// q35: on the first USB controller, host devices before every other USB device, the first free port
 /// of each hub before the ports of its child hubs, and hubs (8 ports each) added when the controller
-/// has fewer ports than there are USB devices without an address.
+/// has fewer ports than there are USB devices.
 ///
 /// Limits: only bus 0 is used, and a document that already has `<hub>` elements gets no USB
 /// addresses from Patchbay (libvirt would fill those hubs too).
@@ -32,17 +32,19 @@ struct USBPortPlanner {
         }
         if children.contains(where: { $0.name == "hub" }) { ports = nil }
         rootPorts = ports
-        var unaddressed = 0
+        // libvirt sizes the bus by every USB device, those with an address included.
+        var count = 0
         for child in children {
             if let address = child.element("address"), address.attribute("type") == "usb" {
                 if let port = address.attribute("port"), (address.attribute("bus") ?? "0") == "0" { used.insert(port) }
+                count += 1
                 continue
             }
-            if Self.needsPort(child) { unaddressed += 1 }
+            if Self.needsPort(child) { count += 1 }
         }
-        guard let ports, unaddressed > ports else { return }
+        guard let ports, count > ports else { return }
         // libvirt adds enough hubs for every device, each hub taking one port and giving eight.
-        let needed = (unaddressed - ports + 1 + Self.hubPorts - 2) / (Self.hubPorts - 1)
+        let needed = (count - ports + 1 + Self.hubPorts - 2) / (Self.hubPorts - 1)
         for _ in 0..<needed {
             guard let port = freePort(below: nil) else { return }
             hubs.append(port)
