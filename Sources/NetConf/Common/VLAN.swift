@@ -43,7 +43,7 @@ public struct VLAN: Hashable, Sendable {
                 throw .xml("Missing required attribute 'id' in element 'tag'")
             }
             guard let id = XMLElement.parseUnsigned(idText, allowHex: false), id <= UInt64(Self.maximumTag) else {
-                if let id = XMLElement.parseUnsigned(idText, allowHex: false) {
+                if let id = XMLElement.parseUnsigned(idText, allowHex: false), id <= UInt64(UInt32.max) {
                     throw .xml("vlan tag id \(id) too large (maximum \(Self.maximumTag))")
                 }
                 throw .xml("Invalid value for attribute 'id' in element 'tag': '\(idText)'. Expected non-negative integer value")
@@ -61,18 +61,19 @@ public struct VLAN: Hashable, Sendable {
         }
         let trunkText = element.attribute("trunk")
         var trunk = false
+        // libvirt compares without case, and reports a count or native-tag conflict before a bad word.
         if let trunkText {
-            switch trunkText {
-            case "yes": trunk = true
-            case "no":
+            trunk = trunkText.lowercased() == "yes"
+            if !trunk {
                 if tags.count > 1 {
-                    throw .xml("invalid \"trunk='no'\" in <vlan> - trunk='yes' is required for more than one vlan tag")
+                    throw .xml("invalid \"trunk='\(trunkText)'\" in <vlan> - trunk='yes' is required for more than one vlan tag")
                 }
                 if native != nil {
                     throw .xml("invalid configuration in <vlan> - \"trunk='no'\" is not allowed with a native vlan id")
                 }
-            default:
-                throw .xml("invalid \"trunk='\(trunkText)'\" in <vlan> - must be yes or no")
+                if trunkText.lowercased() != "no" {
+                    throw .xml("invalid \"trunk='\(trunkText)'\" in <vlan> - must be yes or no")
+                }
             }
         }
         try self.init(tags: tags, trunk: trunk, native: native)

@@ -103,7 +103,7 @@ public enum DeviceAddress: Hashable, Sendable {
             if let port = element.attribute("port") {
                 // Up to four hub levels, each a number: "1", "1.2", ... "1.2.3.4".
                 let levels = port.split(separator: ".", omittingEmptySubsequences: false)
-                guard levels.count <= 4, levels.allSatisfy({ XMLElement.parseUnsigned(String($0), allowHex: false) != nil }) else {
+                guard levels.count <= 4, levels.allSatisfy({ (XMLElement.parseUnsigned(String($0), allowHex: false) ?? UInt64.max) <= UInt64(UInt32.max) }) else {
                     throw PatchbayError(.internalError, "Cannot parse <address> 'port' attribute", domain: .domain)
                 }
                 attributes.append(Attribute(name: "port", value: levels.compactMap { XMLElement.parseUnsigned(String($0), allowHex: false) }.map { String($0) }.joined(separator: ".")))

@@ -68,17 +68,16 @@ public struct DeviceInfo: Hashable, Sendable {
             let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
             if name.hasPrefix(Self.userAliasPrefix) && allowed { self.alias = name }
         }
-        if let acpi = element.element("acpi") {
-            acpiIndex = try acpi.domainUnsigned("index", nonZero: true)
-        }
+        // libvirt reads the ROM before the ACPI index: its refusal comes first.
         if allowBootAndROM, let rom = element.element("rom") {
             let parsed = try ROM(bar: try rom.domainOnOff("bar"), file: rom.attribute("file"), enabled: try rom.domainYesNo("enabled"))
             // An empty <rom/> says nothing, and libvirt prints nothing for it.
             if parsed.bar != nil || parsed.file != nil || parsed.enabled != nil { self.rom = parsed }
         }
+        if let acpi = element.element("acpi") {
+            acpiIndex = try acpi.domainUnsigned("index", nonZero: true)
+        }
         if let address = element.element("address") {
-            // The domain parser words a bad multifunction as it words every bad switch.
-            if address.attribute("type") == "pci" { _ = try address.domainOnOff("multifunction") }
             let parsed = try DeviceAddress(xml: address)
             if case .other(.unassigned, _) = parsed, !allowUnassigned {
                 throw PatchbayError(.configUnsupported, "address of type 'unassigned' is supported only for hostdevs", domain: .domain)

@@ -98,7 +98,8 @@ public struct DomainHostdev: Hashable, Sendable {
                 display = try element.domainOnOff("display")
                 ramfb = try element.domainOnOff("ramfb")
             case .scsiHost:
-                scsiHostModel = try element.domainEnum("model", SCSIHostModel.self)
+                // `model='default'` is libvirt's name for leaving it out.
+                if element.attribute("model") != "default" { scsiHostModel = try element.domainEnum("model", SCSIHostModel.self) }
             case .scsi:
                 sgio = try element.domainEnum("sgio", SGIO.self)
                 rawio = try element.domainYesNo("rawio")

@@ -132,12 +132,10 @@ public struct DomainInterface: Hashable, Sendable {
         if let text = element.element("model")?.attribute("type"), !text.isEmpty { model = try InterfaceModel(text) }
         let virtio = model?.isVirtio ?? false
         if let driver = element.element("driver") {
-            if type == .hostdev {
-                hostdevBackend = try driver.domainEnum("name", HostdevBackend.self)
-            } else if virtio {
-                // libvirt reads the virtio options only for a NIC written with a virtio model.
-                self.driver = try InterfaceDriver(xml: driver)
-            }
+            if type == .hostdev { hostdevBackend = try driver.domainEnum("name", HostdevBackend.self) }
+            // libvirt reads the driver options only for a NIC written with a virtio model (the
+            // transport options of any NIC, to refuse them once the model is final).
+            self.driver = try InterfaceDriver(xml: driver, virtio: virtio && type != .hostdev)
         }
         if let backend = element.element("backend") { self.backend = try InterfaceBackend.parse(backend, virtio: virtio) }
         // The host device of user-mode networking is a passt setting; SLIRP has none.
@@ -229,6 +227,18 @@ public struct DomainInterface: Hashable, Sendable {
         }
         if type == .vhostuser, let model, !model.isVirtio {
             throw Self.vhostUserModelError
+        }
+    }
+
+    /// Transport options belong to virtio devices; checked once the model is final (a QEMU guest may get
+    /// virtio as its default).
+    public func checkVirtioOptions() throws(PatchbayError) {
+        guard !(model?.isVirtio ?? false), let driver else { return }
+        for option in InterfaceDriver.virtioOptions where driver.virtioOptions[option] != nil {
+            // libvirt words the last one differently.
+            let detail = option == "page_per_vq" ? "page_per_vq option is only supported for virtio devices"
+                : "\(option) driver option is only supported for virtio devices"
+            throw PatchbayError(.configUnsupported, detail, domain: .domain)
         }
     }
 

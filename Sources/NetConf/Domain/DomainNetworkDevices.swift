@@ -45,7 +45,10 @@ public struct DomainNetworkDevices: Sendable {
             if hostdevs[index].info.address == nil { hostdevs[index].info.address = drives.next() }
             try drives.checkNotDisk(hostdevs[index].info.address)
         }
-        guard Self.qemuHypervisors.contains(hypervisor) else { return }
+        guard Self.qemuHypervisors.contains(hypervisor) else {
+            for interface in interfaces { try interface.checkVirtioOptions() }
+            return
+        }
         // `<address type='pci'/>` asks the QEMU driver to choose the slot.
         for index in interfaces.indices where interfaces[index].info.address?.pci?.isUnset == true { interfaces[index].info.address = nil }
         for index in hostdevs.indices where hostdevs[index].info.address?.pci?.isUnset == true { hostdevs[index].info.address = nil }
@@ -155,7 +158,10 @@ public struct DomainNetworkDevices: Sendable {
                 ? InterfaceModel.qemuDefault(architecture: "s390x", machine: "")
                 : InterfaceModel.qemuDefault(architecture: machine.architecture, machine: machine.machine)
         }
-        for interface in interfaces { try interface.validateForQEMU() }
+        for interface in interfaces {
+            try interface.checkVirtioOptions()
+            try interface.validateForQEMU()
+        }
     }
 
     /// How a NIC model attaches to PCI, or nil when it is not a PCI device. The models libvirt knows

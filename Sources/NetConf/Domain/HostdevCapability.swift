@@ -32,8 +32,10 @@ public enum HostdevCapability: Hashable, Sendable {
             self = .net(interface: interface,
                         ips: try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) },
                         routes: try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .hostdev) })
-        default:
-            throw PatchbayError(.configUnsupported, "unknown host device source address type '\(type ?? "(null)")'", domain: .domain)
+        case nil:
+            throw PatchbayError(.xmlError, "missing source address type", domain: .domain)
+        case let type?:
+            throw PatchbayError(.configUnsupported, "unknown host device source address type '\(type)'", domain: .domain)
         }
     }
 

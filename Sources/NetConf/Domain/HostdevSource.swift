@@ -140,8 +140,12 @@ public enum HostdevSource: Hashable, Sendable {
             device.guestReset = try source.domainEnum("guestReset", USBGuestReset.self)
             func id(_ name: String) throws(PatchbayError) -> UInt16? {
                 guard let element = source.element(name) else { return nil }
-                guard let text = element.attribute("id"), let value = XMLElement.parseUnsigned(text, allowHex: true), value <= 0xFFFF else {
-                    throw PatchbayError(.internalError, "cannot parse \(name) id \(element.attribute("id") ?? "")", domain: .domain)
+                let text = try element.domainRequired("id")
+                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= 0xFFFF else {
+                    throw PatchbayError(.xmlError, "Invalid value for attribute 'id' in element '\(name)': '\(text)'. Expected non-negative integer value", domain: .domain)
+                }
+                guard value > 0 else {
+                    throw PatchbayError(.xmlError, "Invalid value for attribute 'id' in element '\(name)': Zero is not permitted", domain: .domain)
                 }
                 return UInt16(value)
             }
@@ -181,8 +185,8 @@ public enum HostdevSource: Hashable, Sendable {
             guard let address else {
                 throw PatchbayError(.xmlError, "'address' must be specified for scsi hostdev source", domain: .domain)
             }
-            guard let bus = try address.unsigned("bus"), let target = try address.unsigned("target"),
-                  let unit = try address.unsigned("unit", maximum: UInt64.max) else {
+            guard let bus = try address.unsigned("bus", allowHex: true), let target = try address.unsigned("target", allowHex: true),
+                  let unit = try address.unsigned("unit", maximum: UInt64.max, allowHex: true) else {
                 throw PatchbayError(.xmlError, "SCSI host address must have bus, target and unit", domain: .domain)
             }
             self = .scsi(.adapter(name: adapter, bus: UInt32(bus), target: UInt32(target), unit: unit))

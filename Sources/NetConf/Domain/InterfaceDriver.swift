@@ -51,8 +51,13 @@ public struct InterfaceDriver: Hashable, Sendable {
     /// Guest offloads that are set.
     public var guest: [String: Bool] = [:]
 
-    /// Parses `<driver>`.
-    public init(xml element: XMLElement) throws(PatchbayError) {
+    /// Parses `<driver>`. libvirt reads the transport options (iommu, ats, packed, page_per_vq) of
+    /// every NIC but the rest only of a NIC written with a virtio model: `virtio` false reads only those.
+    public init(xml element: XMLElement, virtio: Bool = true) throws(PatchbayError) {
+        for option in Self.virtioOptions {
+            if let value = try element.domainOnOff(option) { virtioOptions[option] = value }
+        }
+        guard virtio else { return }
         backend = try element.domainEnum("name", Backend.self)
         transmitMode = try element.domainEnum("txmode", TransmitMode.self)
         ioeventfd = try element.domainOnOff("ioeventfd")
@@ -67,9 +72,6 @@ public struct InterfaceDriver: Hashable, Sendable {
         txQueueSize = try positive("tx_queue_size")
         rss = try element.domainOnOff("rss")
         rssHashReport = try element.domainOnOff("rss_hash_report")
-        for option in Self.virtioOptions {
-            if let value = try element.domainOnOff(option) { virtioOptions[option] = value }
-        }
         if let host = element.element("host") {
             for name in Self.hostOffloads { if let value = try host.domainOnOff(name) { self.host[name] = value } }
         }

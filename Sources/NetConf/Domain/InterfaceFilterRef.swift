@@ -13,7 +13,7 @@ public struct InterfaceFilterRef: Hashable, Sendable {
 
     /// Filter name.
     public let filter: String
-    /// Parameters in document order.
+    /// Parameters by name, each name's values in document order.
     public let parameters: [Parameter]
 
     /// Parses `<filterref>`; nil when it names no filter, which libvirt ignores.
@@ -23,10 +23,11 @@ public struct InterfaceFilterRef: Hashable, Sendable {
         var parameters: [Parameter] = []
         // A parameter without a name or a value is skipped, as libvirt skips it.
         for parameter in element.elements("parameter") {
-            guard let name = parameter.attribute("name"), let value = parameter.attribute("value") else { continue }
+            guard let name = parameter.attribute("name"), let value = parameter.attribute("value"), !value.isEmpty else { continue }
             parameters.append(Parameter(name: name, value: value))
         }
-        self.parameters = parameters
+        // libvirt keeps them in a table and prints them by name (values of one name in their order).
+        self.parameters = parameters.enumerated().sorted { ($0.element.name.utf8.lexicographicallyPrecedes($1.element.name.utf8)) || ($0.element.name == $1.element.name && $0.offset < $1.offset) }.map(\.element)
     }
 
     /// The `<filterref>` element.

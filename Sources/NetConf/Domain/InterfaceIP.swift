@@ -15,9 +15,10 @@ public struct InterfaceIP: Hashable, Sendable {
         guard let text = element.attribute("address") else {
             throw PatchbayError(.xmlError, "Missing required address in <ip>", domain: .domain)
         }
-        do { address = try IPAddress(text) } catch {
+        guard let address = IPAddress.parsingLibvirtNumericHost(text) else {
             throw PatchbayError(.xmlError, "Invalid address '\(text)' in <ip>", domain: .domain)
         }
+        self.address = address
         if let family = element.attribute("family"), family != address.family.rawValue {
             throw PatchbayError(.xmlError, "Invalid address '\(text)' in <ip>", domain: .domain)
         }
@@ -30,9 +31,10 @@ public struct InterfaceIP: Hashable, Sendable {
             prefix = nil
         }
         if let peerText = element.attribute("peer") {
-            do { peer = try IPAddress(peerText) } catch {
+            guard let peer = IPAddress.parsingLibvirtNumericHost(peerText) else {
                 throw PatchbayError(.invalidArg, "Invalid peer '\(peerText)' in <ip>", domain: .domain)
             }
+            self.peer = peer
         } else {
             peer = nil
         }
@@ -72,44 +74,90 @@ public struct InterfaceRoute: Hashable, Sendable {
         case hostdev = "Domain hostdev device"
     }
 
-    /// Parses `<route>`.
+    /// Parses `<route>`, with libvirt's checks: parse errors first (prefix, metric), then each address,
+    /// the family of each, prefix or netmask (not both), and that the address is a network address.
     public init(xml element: XMLElement, side: Side) throws(PatchbayError) {
         func fail(_ detail: String) -> PatchbayError {
             PatchbayError(.xmlError, "\(side.rawValue): \(detail)", domain: .domain)
         }
-        func ip(_ name: String) throws(PatchbayError) -> IPAddress? {
-            guard let text = element.attribute(name) else { return nil }
-            do { return try IPAddress(text) } catch {
-                throw fail("Invalid \(name) '\(text)' in route definition")
-            }
-        }
-        if let text = element.attribute("family") {
-            guard let family = IPFamily(rawValue: text) else {
-                throw fail("Unrecognized family '\(text)' in route definition")
-            }
-            self.family = family
-        } else {
-            family = nil
-        }
-        guard let address = try ip("address") else {
+        let familyText = element.attribute("family")
+        let prefixValue = try element.domainUnsigned("prefix")
+        metric = try element.domainUnsigned("metric", nonZero: true)
+        guard let addressText = element.attribute("address") else {
             throw fail("Missing required address attribute in route definition")
         }
-        guard let gateway = try ip("gateway") else {
+        guard let gatewayText = element.attribute("gateway") else {
             throw fail("Missing required gateway attribute in route definition")
         }
+        let netmaskText = element.attribute("netmask")
+        var family: IPFamily?
+        if let familyText {
+            guard let parsed = IPFamily(rawValue: familyText) else {
+                throw fail("Unrecognized family '\(familyText)' in route definition")
+            }
+            family = parsed
+        }
+        guard let address = IPAddress.parsingLibvirtNumericHost(addressText) else {
+            throw fail("Bad network address '\(addressText)' in route definition")
+        }
+        guard let gateway = IPAddress.parsingLibvirtNumericHost(gatewayText) else {
+            throw fail("Bad gateway address '\(gatewayText)' in route definition")
+        }
+        var netmask: IPAddress?
+        if let netmaskText {
+            guard let parsed = IPAddress.parsingLibvirtNumericHost(netmaskText) else {
+                throw fail("Bad netmask address '\(netmaskText)' in route definition")
+            }
+            netmask = parsed
+        }
+        switch family {
+        case nil, .ipv4:
+            let named = family == nil ? "No family specified for" : "IPv4 family specified for"
+            if address.family != .ipv4 {
+                throw fail("\(named) non-IPv4 address '\(addressText)' in route definition")
+            }
+            // libvirt names the address here, not the gateway.
+            if gateway.family != .ipv4 {
+                throw fail("\(named) non-IPv4 gateway '\(family == nil ? addressText : gatewayText)' in route definition")
+            }
+            if netmask != nil && prefixValue != nil {
+                throw fail("Route definition cannot have both a prefix and a netmask")
+            }
+            if let prefixValue, prefixValue > 32 {
+                throw fail("Invalid prefix \(prefixValue) specified in route definition, must be 0 - 32")
+            }
+        case .ipv6:
+            if address.family != .ipv6 {
+                throw fail("ipv6 family specified for non-IPv6 address '\(addressText)' in route definition")
+            }
+            if gateway.family != .ipv6 {
+                throw fail("ipv6 specified for non-IPv6 gateway address '\(gatewayText)' in route definition")
+            }
+            if netmask != nil {
+                throw fail("Specifying netmask invalid for IPv6 address '\(addressText)' in route definition")
+            }
+            if let prefixValue, prefixValue > 128 {
+                throw fail("Invalid prefix \(prefixValue) specified in route definition, must be 0 - 128")
+            }
+        }
+        // The destination must be a network: no host bits under the netmask or prefix (none: 0).
+        let mask: [UInt8] = netmask?.bytes ?? Self.mask(prefix: Int(prefixValue ?? 0), bytes: address.bytes.count)
+        if zip(address.bytes, mask).contains(where: { $0 & ~$1 != 0 }) {
+            throw fail("Address '\(addressText)' in route definition is not a network address")
+        }
+        self.family = family
         self.address = address
         self.gateway = gateway
-        netmask = try ip("netmask")
-        if let value = try element.domainUnsigned("prefix") {
-            let bits: UInt32 = address.family == .ipv4 ? 32 : 128
-            guard value <= bits else {
-                throw fail("Invalid prefix \(value) specified in route definition, must be 0 - \(bits)")
-            }
-            prefix = UInt8(value)
-        } else {
-            prefix = nil
+        self.netmask = netmask
+        prefix = prefixValue.map { UInt8($0) }
+    }
+
+    /// A prefix as a netmask of `bytes` octets.
+    private static func mask(prefix: Int, bytes: Int) -> [UInt8] {
+        (0..<bytes).map { index in
+            let bits = min(max(prefix - index * 8, 0), 8)
+            return bits == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - bits))
         }
-        metric = try element.domainUnsigned("metric")
     }
 
     /// `<route>` in libvirt's attribute order.
@@ -163,9 +211,10 @@ public struct PortForward: Hashable, Sendable {
         }
         self.proto = proto
         if let text = element.attribute("address") {
-            do { address = try IPAddress(text) } catch {
+            guard let address = IPAddress.parsingLibvirtNumericHost(text) else {
                 throw PatchbayError(.xmlError, "Invalid address '\(text)' in <portForward>", domain: .domain)
             }
+            self.address = address
         } else {
             address = nil
         }

@@ -159,7 +159,7 @@ public enum InterfaceSource: Hashable, Sendable {
             func long(_ name: String) throws(PatchbayError) -> Int64 {
                 let text = try Self.required(source, name, type)
                 guard let value = Int64(text.trimmingWhitespace) else {
-                    throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'source': '\(text)'. Expected integer value", domain: .domain)
+                    throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'source': '\(text)'. Expected long long integer value", domain: .domain)
                 }
                 return value
             }

@@ -15,11 +15,9 @@ public struct ZPCIAddress: Hashable, Sendable {
         fid = try element.domainUnsigned("fid", allowHex: true)
     }
 
-    /// The `<zpci>` element as libvirt prints it (four and eight hex digits).
+    /// The `<zpci>` element as libvirt prints it: both identifiers, four and eight hex digits, 0 for the one not given.
     public var xml: XMLElement {
-        var element = XMLElement("zpci")
-        element.set("uid", uid.map { "0x" + PCIAddress.hex(UInt64($0), width: 4) })
-        element.set("fid", fid.map { "0x" + PCIAddress.hex(UInt64($0), width: 8) })
-        return element
+        XMLElement("zpci", attributes: [("uid", "0x" + PCIAddress.hex(UInt64(uid ?? 0), width: 4)),
+                                         ("fid", "0x" + PCIAddress.hex(UInt64(fid ?? 0), width: 8))])
     }
 }
