@@ -84,9 +84,9 @@ public enum DeviceAddress: Hashable, Sendable {
         func decimal(_ name: String) throws(PatchbayError) -> Attribute {
             Attribute(name: name, value: String(try element.domainUnsigned(name) ?? 0))
         }
-        func hex(_ name: String, width: Int = 0) throws(PatchbayError) -> Attribute? {
+        func hex(_ name: String, width: Int = 0, maximum: UInt64 = UInt64(UInt32.max)) throws(PatchbayError) -> Attribute? {
             guard let text = element.attribute(name) else { return nil }
-            guard let value = XMLElement.parseUnsigned(text, allowHex: true) else {
+            guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= maximum else {
                 throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'address': '\(text)'. Expected non-negative integer value", domain: .domain)
             }
             return Attribute(name: name, value: "0x" + PCIAddress.hex(value, width: width))
@@ -110,12 +110,12 @@ public enum DeviceAddress: Hashable, Sendable {
             }
             return attributes
         case .spaprVio:
-            return [try hex("reg", width: 8)].compactMap { $0 }
+            return [try hex("reg", width: 8, maximum: UInt64.max)].compactMap { $0 }
         case .isa:
             return [try hex("iobase"), try hex("irq")].compactMap { $0 }
         case .dimm:
             _ = try element.domainRequired("slot")
-            return [try decimal("slot")] + [try hex("base")].compactMap { $0 }
+            return [try decimal("slot")] + [try hex("base", maximum: UInt64.max)].compactMap { $0 }
         case .virtioMmio, .unassigned:
             return []
         }

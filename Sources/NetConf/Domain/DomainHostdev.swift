@@ -106,10 +106,11 @@ public struct DomainHostdev: Hashable, Sendable {
             case .pci, .usb:
                 break
             }
+            // libvirt reads the source before the assignment driver.
+            content = .subsystem(try HostdevSource(kind: kind, source: source))
             if kind == .pci, let driver = element.element("driver") {
                 backend = try driver.domainEnum("name", DomainInterface.HostdevBackend.self)
             }
-            content = .subsystem(try HostdevSource(kind: kind, source: source))
             if sgio == .unfiltered {
                 throw PatchbayError(.configUnsupported, "unfiltered sgio is no longer supported", domain: .domain)
             }

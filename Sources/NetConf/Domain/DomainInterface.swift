@@ -108,8 +108,12 @@ public struct DomainInterface: Hashable, Sendable {
         ips = try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
         routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .guest) }
         portForwards = try element.elements("portForward").map { e throws(PatchbayError) in try PortForward(xml: e) }
-        vlan = try element.element("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
+        // A hostdev NIC's assignment driver is read with its source, the profile before the VLAN.
+        if type == .hostdev, let driver = element.element("driver") {
+            hostdevBackend = try driver.domainEnum("name", HostdevBackend.self)
+        }
         virtualPort = try Self.parseVirtualPort(element.element("virtualport"), type: type)
+        vlan = try element.element("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
         if let bandwidth = element.element("bandwidth") {
             // A floor is a share of a libvirt network's inbound average; nothing else has one.
             self.bandwidth = try Bandwidth.parse(bandwidth)
@@ -126,13 +130,13 @@ public struct DomainInterface: Hashable, Sendable {
         backendDomain = element.element("backenddomain")?.attribute("name")
         target = try Self.parseTarget(element.element("target"), type: type)
         if let guest = element.element("guest") {
-            guestDev = guest.attribute("dev")
-            guestActual = guest.attribute("actual")
+            // Empty names are no names.
+            guestDev = guest.attribute("dev").flatMap { $0.isEmpty ? nil : $0 }
+            guestActual = guest.attribute("actual").flatMap { $0.isEmpty ? nil : $0 }
         }
         if let text = element.element("model")?.attribute("type"), !text.isEmpty { model = try InterfaceModel(text) }
         let virtio = model?.isVirtio ?? false
         if let driver = element.element("driver") {
-            if type == .hostdev { hostdevBackend = try driver.domainEnum("name", HostdevBackend.self) }
             // libvirt reads the driver options only for a NIC written with a virtio model (the
             // transport options of any NIC, to refuse them once the model is final).
             self.driver = try InterfaceDriver(xml: driver, virtio: virtio && type != .hostdev)
@@ -157,7 +161,7 @@ public struct DomainInterface: Hashable, Sendable {
             }
             linkState = parsed
         }
-        if let text = element.element("mtu")?.attribute("size") {
+        if let text = element.element("mtu")?.attribute("size"), !text.isEmpty {
             guard let size = XMLElement.parseUnsigned(text, allowHex: false), size <= UInt64(UInt32.max) else {
                 throw PatchbayError(.xmlError, "malformed mtu size", domain: .domain)
             }

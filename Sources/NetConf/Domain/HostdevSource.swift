@@ -65,9 +65,9 @@ public enum HostdevSource: Hashable, Sendable {
     /// A host USB device selector.
     public struct USBDevice: Hashable, Sendable {
         /// Vendor id.
-        public var vendor: UInt16?
+        public var vendor: UInt32?
         /// Product id.
-        public var product: UInt16?
+        public var product: UInt32?
         /// Bus and device numbers.
         public var busDevice: (bus: UInt32, device: UInt32)?
         /// What to do when the device is missing at start.
@@ -138,16 +138,17 @@ public enum HostdevSource: Hashable, Sendable {
             var device = USBDevice()
             device.startupPolicy = startupPolicy
             device.guestReset = try source.domainEnum("guestReset", USBGuestReset.self)
-            func id(_ name: String) throws(PatchbayError) -> UInt16? {
+            // libvirt reads the ids as 32-bit numbers and prints at least four hex digits.
+            func id(_ name: String) throws(PatchbayError) -> UInt32? {
                 guard let element = source.element(name) else { return nil }
                 let text = try element.domainRequired("id")
-                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= 0xFFFF else {
+                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
                     throw PatchbayError(.xmlError, "Invalid value for attribute 'id' in element '\(name)': '\(text)'. Expected non-negative integer value", domain: .domain)
                 }
                 guard value > 0 else {
                     throw PatchbayError(.xmlError, "Invalid value for attribute 'id' in element '\(name)': Zero is not permitted", domain: .domain)
                 }
-                return UInt16(value)
+                return UInt32(value)
             }
             device.vendor = try id("vendor")
             device.product = try id("product")
@@ -164,8 +165,18 @@ public enum HostdevSource: Hashable, Sendable {
                 guard let name = source.attribute("name") else {
                     throw PatchbayError(.xmlError, "missing iSCSI hostdev source path name", domain: .domain)
                 }
-                let hosts = source.elements("host").compactMap { host in
-                    host.attribute("name").map { ISCSITarget.Host(name: $0, port: host.attribute("port")) }
+                var hosts: [ISCSITarget.Host] = []
+                for host in source.elements("host") {
+                    guard let hostName = host.attribute("name") else { continue }
+                    // A port must be a number; 0 means the default and is not printed.
+                    var port: String?
+                    if let text = host.attribute("port") {
+                        guard let value = XMLElement.parseUnsigned(text, allowHex: false), value <= UInt64(UInt32.max) else {
+                            throw PatchbayError(.invalidArg, "failed to parse port number '\(text)'", domain: .domain)
+                        }
+                        port = value == 0 ? nil : String(value)
+                    }
+                    hosts.append(ISCSITarget.Host(name: hostName, port: port))
                 }
                 guard !hosts.isEmpty else {
                     throw PatchbayError(.xmlError, "missing the host address for the iSCSI hostdev", domain: .domain)
@@ -173,7 +184,9 @@ public enum HostdevSource: Hashable, Sendable {
                 guard hosts.count == 1 else {
                     throw PatchbayError(.xmlError, "only one source host address may be specified for the iSCSI hostdev", domain: .domain)
                 }
-                self = .scsi(.iscsi(ISCSITarget(name: name, hosts: hosts, auth: source.element("auth"), initiator: source.element("initiator"))))
+                // A target name without a LUN means LUN 0, which libvirt writes out.
+                let named = name.contains("/") ? name : name + "/0"
+                self = .scsi(.iscsi(ISCSITarget(name: named, hosts: hosts, auth: source.element("auth"), initiator: source.element("initiator"))))
                 return
             }
             if let proto = source.attribute("protocol"), proto != "adapter" {
@@ -185,11 +198,13 @@ public enum HostdevSource: Hashable, Sendable {
             guard let address else {
                 throw PatchbayError(.xmlError, "'address' must be specified for scsi hostdev source", domain: .domain)
             }
-            guard let bus = try address.unsigned("bus", allowHex: true), let target = try address.unsigned("target", allowHex: true),
-                  let unit = try address.unsigned("unit", maximum: UInt64.max, allowHex: true) else {
-                throw PatchbayError(.xmlError, "SCSI host address must have bus, target and unit", domain: .domain)
+            let bus = try address.domainRequiredUnsigned("bus", allowHex: true)
+            let target = try address.domainRequiredUnsigned("target", allowHex: true)
+            let unitText = try address.domainRequired("unit")
+            guard let unit = XMLElement.parseUnsigned(unitText, allowHex: true) else {
+                throw PatchbayError(.xmlError, "Invalid value for attribute 'unit' in element 'address': '\(unitText)'. Expected non-negative integer value", domain: .domain)
             }
-            self = .scsi(.adapter(name: adapter, bus: UInt32(bus), target: UInt32(target), unit: unit))
+            self = .scsi(.adapter(name: adapter, bus: bus, target: target, unit: unit))
         case .scsiHost:
             guard let proto = source.attribute("protocol") else {
                 throw PatchbayError(.xmlError, "Missing scsi_host subsystem protocol", domain: .domain)

@@ -19,7 +19,8 @@ public struct InterfaceIP: Hashable, Sendable {
             throw PatchbayError(.xmlError, "Invalid address '\(text)' in <ip>", domain: .domain)
         }
         self.address = address
-        if let family = element.attribute("family"), family != address.family.rawValue {
+        // A known family must match; any other word is no family at all to libvirt.
+        if let family = element.attribute("family").flatMap(IPFamily.init(rawValue:)), family != address.family {
             throw PatchbayError(.xmlError, "Invalid address '\(text)' in <ip>", domain: .domain)
         }
         if let prefixText = element.attribute("prefix") {
@@ -90,13 +91,6 @@ public struct InterfaceRoute: Hashable, Sendable {
             throw fail("Missing required gateway attribute in route definition")
         }
         let netmaskText = element.attribute("netmask")
-        var family: IPFamily?
-        if let familyText {
-            guard let parsed = IPFamily(rawValue: familyText) else {
-                throw fail("Unrecognized family '\(familyText)' in route definition")
-            }
-            family = parsed
-        }
         guard let address = IPAddress.parsingLibvirtNumericHost(addressText) else {
             throw fail("Bad network address '\(addressText)' in route definition")
         }
@@ -109,6 +103,13 @@ public struct InterfaceRoute: Hashable, Sendable {
                 throw fail("Bad netmask address '\(netmaskText)' in route definition")
             }
             netmask = parsed
+        }
+        var family: IPFamily?
+        if let familyText {
+            guard let parsed = IPFamily(rawValue: familyText) else {
+                throw fail("Unrecognized family '\(familyText)' in route definition")
+            }
+            family = parsed
         }
         switch family {
         case nil, .ipv4:

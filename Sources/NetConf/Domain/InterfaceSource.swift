@@ -88,10 +88,8 @@ public enum InterfaceSource: Hashable, Sendable {
             let modeText = try source.domainRequired("mode")
             guard let mode = SocketMode(rawValue: modeText) else { throw source.invalidValue("mode", modeText) }
             var reconnect: Reconnect?
-            if let element = source.element("reconnect") {
-                guard let enabled = try element.domainYesNo("enabled") else {
-                    throw PatchbayError(.xmlError, "Missing required attribute 'enabled' in element 'reconnect'", domain: .domain)
-                }
+            // A <reconnect> that does not say whether it is enabled says nothing.
+            if let element = source.element("reconnect"), let enabled = try element.domainYesNo("enabled") {
                 var timeout: UInt32?
                 if enabled {
                     guard let value = try element.domainUnsigned("timeout") else {
