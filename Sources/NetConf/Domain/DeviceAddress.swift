@@ -100,7 +100,8 @@ public enum DeviceAddress: Hashable, Sendable {
             return [try decimal("controller"), try decimal("slot")]
         case .usb:
             var attributes = [try decimal("bus")]
-            if let port = element.attribute("port") {
+            // Port 0 is no port.
+            if let port = element.attribute("port"), port != "0" {
                 // Up to four hub levels, each a number: "1", "1.2", ... "1.2.3.4".
                 let levels = port.split(separator: ".", omittingEmptySubsequences: false)
                 guard levels.count <= 4, levels.allSatisfy({ (XMLElement.parseUnsigned(String($0), allowHex: false) ?? UInt64.max) <= UInt64(UInt32.max) }) else {

@@ -104,6 +104,8 @@ public struct DomainInterface: Hashable, Sendable {
         if type != .ethernet, let sourceElement, sourceElement.element("ip") != nil || sourceElement.element("route") != nil {
             throw PatchbayError(.configUnsupported, "Invalid attempt to set network interface host-side IP route and/or address info on interface of type '\(type.rawValue)'. This is only supported on interfaces of type 'ethernet'", domain: .domain)
         }
+        // A hostdev NIC's device is read late, after its model.
+        if type == .hostdev, let text = element.element("model")?.attribute("type"), !text.isEmpty { _ = try InterfaceModel(text) }
         source = try InterfaceSource(type: type, source: sourceElement, keepLiveState: false)
         ips = try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
         routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .guest) }
@@ -127,7 +129,7 @@ public struct DomainInterface: Hashable, Sendable {
         }
         script = element.element("script")?.attribute("path")
         downscript = element.element("downscript")?.attribute("path")
-        backendDomain = element.element("backenddomain")?.attribute("name")
+        backendDomain = element.element("backenddomain")?.attribute("name").flatMap { $0.isEmpty ? nil : $0 }
         target = try Self.parseTarget(element.element("target"), type: type)
         if let guest = element.element("guest") {
             // Empty names are no names.
@@ -169,8 +171,11 @@ public struct DomainInterface: Hashable, Sendable {
             self.mtu = size == 0 ? nil : UInt32(size)
         }
         // Zero frames means "no coalescing setting", which libvirt does not print.
-        if let frames = element.element("coalesce")?.element("rx")?.element("frames"), let max = try frames.domainUnsigned("max"), max > 0 {
-            coalesceRxFrames = max
+        if let frames = element.element("coalesce")?.element("rx")?.element("frames"), let text = frames.attribute("max"), !text.isEmpty {
+            guard let max = XMLElement.parseUnsigned(text, allowHex: false), max <= UInt64(UInt32.max) else {
+                throw PatchbayError(.xmlDetail, "cannot parse value '\(text)' for coalesce parameter", domain: .domain)
+            }
+            coalesceRxFrames = max > 0 ? UInt32(max) : nil
         }
         info = try DeviceInfo(xml: element)
         try validate()

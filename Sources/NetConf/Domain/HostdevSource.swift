@@ -167,7 +167,9 @@ public enum HostdevSource: Hashable, Sendable {
                 }
                 var hosts: [ISCSITarget.Host] = []
                 for host in source.elements("host") {
-                    guard let hostName = host.attribute("name") else { continue }
+                    guard let hostName = host.attribute("name") else {
+                        throw PatchbayError(.xmlError, "missing name for host", domain: .domain)
+                    }
                     // A port must be a number; 0 means the default and is not printed.
                     var port: String?
                     if let text = host.attribute("port") {

@@ -136,7 +136,8 @@ public enum InterfaceSource: Hashable, Sendable {
             self = .direct(dev: dev, mode: mode)
         case .hostdev:
             // The address type says which bus; a vendor id alone implies USB.
-            let typeText = source?.element("address")?.attribute("type") ?? (source?.element("vendor") != nil ? "usb" : nil)
+            let typeText = source?.element("address")?.attribute("type").flatMap { $0.isEmpty ? nil : $0 }
+                ?? (source?.element("vendor") != nil ? "usb" : nil)
             guard let typeText else {
                 throw PatchbayError(.xmlError, "missing source address type", domain: .domain)
             }
