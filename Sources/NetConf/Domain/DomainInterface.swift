@@ -101,6 +101,11 @@ public struct DomainInterface: Hashable, Sendable {
         trustGuestRxFilters = try element.domainYesNo("trustGuestRxFilters")
         mac = try element.element("mac").map { e throws(PatchbayError) in try InterfaceMAC(xml: e) } ?? InterfaceMAC.generated()
         let sourceElement = element.element("source")
+        // libvirt reads host-side addresses and routes of any type, then refuses them off ethernet.
+        if type != .ethernet, let sourceElement {
+            _ = try sourceElement.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
+            _ = try sourceElement.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .host) }
+        }
         if type != .ethernet, let sourceElement, sourceElement.element("ip") != nil || sourceElement.element("route") != nil {
             throw PatchbayError(.configUnsupported, "Invalid attempt to set network interface host-side IP route and/or address info on interface of type '\(type.rawValue)'. This is only supported on interfaces of type 'ethernet'", domain: .domain)
         }
