@@ -84,9 +84,12 @@ public enum DeviceAddress: Hashable, Sendable {
         func decimal(_ name: String) throws(PatchbayError) -> Attribute {
             Attribute(name: name, value: String(try element.domainUnsigned(name) ?? 0))
         }
+        // libvirt reads these in base 16 whether or not they start with 0x ("10" is 0x10).
         func hex(_ name: String, width: Int = 0, maximum: UInt64 = UInt64(UInt32.max)) throws(PatchbayError) -> Attribute? {
             guard let text = element.attribute(name) else { return nil }
-            guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= maximum else {
+            let trimmed = text.trimmingWhitespace
+            let digits = trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") ? String(trimmed.dropFirst(2)) : trimmed
+            guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit), let value = UInt64(digits, radix: 16), value <= maximum else {
                 throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'address': '\(text)'. Expected non-negative integer value", domain: .domain)
             }
             return Attribute(name: name, value: "0x" + PCIAddress.hex(value, width: width))

@@ -191,12 +191,12 @@ public struct DomainInterface: Hashable, Sendable {
     /// applies the profile itself rather than a network.
     private static func parseVirtualPort(_ element: XMLElement?, type: InterfaceType) throws(PatchbayError) -> VirtualPort? {
         guard let element else { return nil }
+        guard [.network, .bridge, .direct, .hostdev].contains(type) else {
+            throw PatchbayError(.configUnsupported, "<virtualport> element unsupported for <interface type='\(type.rawValue)'>", domain: .domain)
+        }
         // An unknown profile type is a configuration libvirt does not support, not an XML error.
         if let kind = element.attribute("type"), VirtualPort.Kind(rawValue: kind) == nil {
             throw PatchbayError(.configUnsupported, "unknown virtualport type \(kind)", domain: .domain)
-        }
-        guard [.network, .bridge, .direct, .hostdev].contains(type) else {
-            throw PatchbayError(.configUnsupported, "<virtualport> element unsupported for <interface type='\(type.rawValue)'>", domain: .domain)
         }
         var port = try VirtualPort(xml: element)
         let strict = type != .network

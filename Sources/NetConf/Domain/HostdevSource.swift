@@ -188,7 +188,9 @@ public enum HostdevSource: Hashable, Sendable {
                 }
                 // A target name without a LUN means LUN 0, which libvirt writes out.
                 let named = name.contains("/") ? name : name + "/0"
-                self = .scsi(.iscsi(ISCSITarget(name: named, hosts: hosts, auth: source.element("auth"), initiator: source.element("initiator"))))
+                // An initiator without a named IQN says nothing.
+                let initiator = source.element("initiator").flatMap { $0.element("iqn")?.attribute("name") == nil ? nil : $0 }
+                self = .scsi(.iscsi(ISCSITarget(name: named, hosts: hosts, auth: source.element("auth"), initiator: initiator)))
                 return
             }
             if let proto = source.attribute("protocol"), proto != "adapter" {

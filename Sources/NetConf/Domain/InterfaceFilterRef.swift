@@ -21,9 +21,14 @@ public struct InterfaceFilterRef: Hashable, Sendable {
         guard let filter = element.attribute("filter") else { return nil }
         self.filter = filter
         var parameters: [Parameter] = []
-        // A parameter without a name or a value is skipped, as libvirt skips it.
+        // A parameter whose name or value is missing or not made of nwfilter's characters is skipped,
+        // as libvirt skips it (names: letters, digits, '_'; values: those and '.', ':').
+        func made(of text: String, extra: String) -> Bool {
+            !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || extra.unicodeScalars.contains($0)) }
+        }
         for parameter in element.elements("parameter") {
-            guard let name = parameter.attribute("name"), let value = parameter.attribute("value"), !value.isEmpty else { continue }
+            guard let name = parameter.attribute("name"), let value = parameter.attribute("value"),
+                  made(of: name, extra: ""), made(of: value, extra: ".:") else { continue }
             parameters.append(Parameter(name: name, value: value))
         }
         // libvirt keeps them in a table and prints them by name (values of one name in their order).

@@ -17,6 +17,11 @@ extension DomainInterface {
         let virtio = model?.isVirtio ?? false
         if type == .vhostuser && !virtio { throw Self.vhostUserModelError }
         try validateGuestIPs()
+        // QEMU's VIO bus registers are 32-bit.
+        if case .other(.spaprVio, let attributes) = info.address, let text = attributes.first(where: { $0.name == "reg" })?.value,
+           let reg = UInt64(text.dropFirst(2), radix: 16), reg > UInt64(UInt32.max) {
+            throw PatchbayError(.configUnsupported, "spapr-vio reg='0x\(String(reg, radix: 16))' exceeds maximum possible value (0xffffffff)", domain: .domain)
+        }
         // A hostdev NIC's address may still be a USB one to hand out: checked once addresses are known.
         if type != .hostdev { try info.validateForQEMU() }
         if type == .vdpa, let model, !virtio {
