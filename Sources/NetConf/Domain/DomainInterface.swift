@@ -99,6 +99,8 @@ public struct DomainInterface: Hashable, Sendable {
         // libvirt reads a hostdev NIC's `managed` leniently: anything but "yes" is "no".
         if type == .hostdev { managed = element.attribute("managed") == "yes" }
         trustGuestRxFilters = try element.domainYesNo("trustGuestRxFilters")
+        // libvirt reads the model before anything else of the NIC: its refusal comes first.
+        if let text = element.element("model")?.attribute("type"), !text.isEmpty { model = try InterfaceModel(text) }
         mac = try element.element("mac").map { e throws(PatchbayError) in try InterfaceMAC(xml: e) } ?? InterfaceMAC.generated()
         let sourceElement = element.element("source")
         // libvirt reads host-side addresses and routes of any type, then refuses them off ethernet.
@@ -109,8 +111,6 @@ public struct DomainInterface: Hashable, Sendable {
         if type != .ethernet, let sourceElement, sourceElement.element("ip") != nil || sourceElement.element("route") != nil {
             throw PatchbayError(.configUnsupported, "Invalid attempt to set network interface host-side IP route and/or address info on interface of type '\(type.rawValue)'. This is only supported on interfaces of type 'ethernet'", domain: .domain)
         }
-        // A hostdev NIC's device is read late, after its model.
-        if type == .hostdev, let text = element.element("model")?.attribute("type"), !text.isEmpty { _ = try InterfaceModel(text) }
         source = try InterfaceSource(type: type, source: sourceElement, keepLiveState: false)
         ips = try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
         routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .guest) }
@@ -141,7 +141,6 @@ public struct DomainInterface: Hashable, Sendable {
             guestDev = guest.attribute("dev").flatMap { $0.isEmpty ? nil : $0 }
             guestActual = guest.attribute("actual").flatMap { $0.isEmpty ? nil : $0 }
         }
-        if let text = element.element("model")?.attribute("type"), !text.isEmpty { model = try InterfaceModel(text) }
         let virtio = model?.isVirtio ?? false
         if let driver = element.element("driver") {
             // libvirt reads the driver options only for a NIC written with a virtio model (the
@@ -162,6 +161,8 @@ public struct DomainInterface: Hashable, Sendable {
             sendBuffer = value
         }
         teaming = try element.element("teaming").flatMap { e throws(PatchbayError) in try InterfaceTeaming.parse(e) }
+        // The device info (address, boot, ...) is read before the link state.
+        info = try DeviceInfo(xml: element)
         if let link = element.element("link"), let state = link.attribute("state") {
             guard let parsed = LinkState(rawValue: state) else {
                 throw PatchbayError(.configUnsupported, "unknown interface link state '\(state)'", domain: .domain)
@@ -182,7 +183,6 @@ public struct DomainInterface: Hashable, Sendable {
             }
             coalesceRxFrames = max > 0 ? UInt32(max) : nil
         }
-        info = try DeviceInfo(xml: element)
         try validate()
     }
 
