@@ -118,7 +118,7 @@ struct DomainDeviceFixture: CustomTestStringConvertible, Sendable {
 
 @Test("the libvirt-recorded domain device fixtures are all there")
 func fixturesExist() {
-    #expect(DomainDeviceFixture.all.count >= 300)
+    #expect(DomainDeviceFixture.all.count >= 400)
     #expect(DomainDeviceFixture.all.allSatisfy { $0.expected != nil || $0.error != nil })
 }
 
@@ -160,7 +160,7 @@ struct QEMUFixtureCase: CustomTestStringConvertible, Sendable {
 
 @Test("the QEMU driver's answers are recorded for pc and q35")
 func qemuFixturesExist() {
-    #expect(QEMUFixtureCase.all.count >= 2 * 300)
+    #expect(QEMUFixtureCase.all.count >= 2 * 380)
 }
 
 @Test("interface and hostdev in a QEMU guest: completed (model, addresses) and checked as libvirt's QEMU driver does",

@@ -84,8 +84,11 @@ public struct PCIAddressPlanner: Sendable {
                 return try PCIAddress(domain: 0, bus: UInt64(bus), slot: 0, function: 0)
             }
             if bridgeBus == nil {
-                // The bridge is itself a PCIe device: its root port is added first, then the bridge.
-                _ = takeRootPort()
+                // The bridge is itself a PCIe device: libvirt adds a new root port for it, then the bridge
+                // (where the bridge really goes is decided later: the first free root port).
+                created.append((nextControllerIndex, false))
+                usedBuses.insert(nextControllerIndex)
+                nextControllerIndex += 1
                 bridgeBus = nextControllerIndex
                 created.append((nextControllerIndex, true))
                 nextControllerIndex += 1
