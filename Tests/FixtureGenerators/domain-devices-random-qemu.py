@@ -85,6 +85,12 @@ for it in range(n):
         seen.add(k2); uniq.append(x)
     devs=[x for x in uniq if x]
     random.shuffle(devs)
+    # The user's own PCI controllers: root ports on q35, a PCI bridge on pc.
+    if m=='q35' and random.random()<0.6:
+        for k in range(1, random.randint(2,4)):
+            devs.insert(0, f"<controller type='pci' index='{k}' model='pcie-root-port'/>")
+    if m=='pc' and random.random()<0.3:
+        devs.insert(0, "<controller type='pci' index='1' model='pci-bridge'/>")
     d="".join(devs)
     xml=WRAP.format(m=m,d=d)
     with tempfile.NamedTemporaryFile("w",suffix=".xml",delete=False) as f: f.write(xml); path=f.name
