@@ -59,7 +59,8 @@ public struct VLAN: Hashable, Sendable {
             }
             tags.append(UInt16(id))
         }
-        let trunkText = element.attribute("trunk")
+        // An empty trunk attribute is no attribute.
+        let trunkText = element.attribute("trunk").flatMap { $0.isEmpty ? nil : $0 }
         var trunk = false
         // libvirt compares without case, and reports a count or native-tag conflict before a bad word.
         if let trunkText {

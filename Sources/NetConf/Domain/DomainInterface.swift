@@ -239,7 +239,7 @@ public struct DomainInterface: Hashable, Sendable {
                 throw PatchbayError(.configUnsupported, "interface \(mac.address) - <port isolated='yes'/> is not supported for network interfaces with virtualport type='\(kind.rawValue)'", domain: .domain)
             }
         }
-        if type == .vhostuser, let model, !model.isVirtio {
+        if type == .vhostuser, !(model?.isVirtio ?? false) {
             throw Self.vhostUserModelError
         }
     }

@@ -157,10 +157,15 @@ public enum InterfaceSource: Hashable, Sendable {
             }
             func long(_ name: String) throws(PatchbayError) -> Int64 {
                 let text = try Self.required(source, name, type)
-                guard let value = Int64(text.trimmingWhitespace) else {
+                // Decimal, or hexadecimal with 0x, as strtoll with base 0 reads it.
+                let trimmed = text.trimmingWhitespace
+                let negative = trimmed.hasPrefix("-")
+                let body = negative || trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed
+                let magnitude = body.lowercased().hasPrefix("0x") ? Int64(body.dropFirst(2), radix: 16) : Int64(body)
+                guard let magnitude, !body.isEmpty else {
                     throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'source': '\(text)'. Expected long long integer value", domain: .domain)
                 }
-                return value
+                return negative ? -magnitude : magnitude
             }
             let portID = try long("portid")
             let portgroupID = try Self.required(source, "portgroupid", type)
