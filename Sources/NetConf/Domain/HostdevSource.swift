@@ -197,21 +197,17 @@ public enum HostdevSource: Hashable, Sendable {
                 throw PatchbayError(.configUnsupported, "Unknown SCSI subsystem protocol '\(proto)'", domain: .domain)
             }
             // libvirt reads the LUN's address before it checks the adapter's name.
-            var lun: (bus: UInt32, target: UInt32, unit: UInt64)?
-            if let address {
-                let bus = try address.domainRequiredUnsigned("bus", allowHex: true)
-                let target = try address.domainRequiredUnsigned("target", allowHex: true)
-                let unitText = try address.domainRequired("unit")
-                guard let unit = XMLElement.parseUnsigned(unitText, allowHex: true) else {
-                    throw PatchbayError(.xmlError, "Invalid value for attribute 'unit' in element 'address': '\(unitText)'. Expected non-negative integer value", domain: .domain)
-                }
-                lun = (bus, target, unit)
+            guard let address else {
+                throw PatchbayError(.xmlError, "'address' must be specified for scsi hostdev source", domain: .domain)
+            }
+            let bus = try address.domainRequiredUnsigned("bus", allowHex: true)
+            let target = try address.domainRequiredUnsigned("target", allowHex: true)
+            let unitText = try address.domainRequired("unit")
+            guard let unit = XMLElement.parseUnsigned(unitText, allowHex: true) else {
+                throw PatchbayError(.xmlError, "Invalid value for attribute 'unit' in element 'address': '\(unitText)'. Expected non-negative integer value", domain: .domain)
             }
             guard let adapter = source.element("adapter")?.attribute("name") else {
                 throw PatchbayError(.xmlError, "'adapter' name must be specified for scsi hostdev source", domain: .domain)
-            }
-            guard let (bus, target, unit) = lun else {
-                throw PatchbayError(.xmlError, "'address' must be specified for scsi hostdev source", domain: .domain)
             }
             self = .scsi(.adapter(name: adapter, bus: bus, target: target, unit: unit))
         case .scsiHost:

@@ -25,7 +25,9 @@ extension DomainInterface {
         // A hostdev NIC's address may still be a USB one to hand out: checked once addresses are known.
         if type != .hostdev { try info.validateForQEMU() }
         if type == .vdpa, let model, !virtio {
-            throw PatchbayError(.configUnsupported, "invalid model for interface of type 'vdpa': '\(model)'", domain: .domain)
+            // libvirt names a model it does not know 'unknown'.
+            let name = InterfaceModel.knownNames.contains(model.name) ? model.name : "unknown"
+            throw PatchbayError(.configUnsupported, "invalid model for interface of type 'vdpa': '\(name)'", domain: .domain)
         }
         if virtio { try driver?.checkQueueSizes() }
         if mtu != nil && !supportsMTU {
