@@ -112,15 +112,13 @@ public struct DomainInterface: Hashable, Sendable {
             throw PatchbayError(.configUnsupported, "Invalid attempt to set network interface host-side IP route and/or address info on interface of type '\(type.rawValue)'. This is only supported on interfaces of type 'ethernet'", domain: .domain)
         }
         source = try InterfaceSource(type: type, source: sourceElement, keepLiveState: false)
-        ips = try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
-        routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .guest) }
-        portForwards = try element.elements("portForward").map { e throws(PatchbayError) in try PortForward(xml: e) }
-        // A hostdev NIC's assignment driver is read with its source, the profile before the VLAN.
+        // The rest in libvirt's reading order, so that the first refusal is the one libvirt gives:
+        // a hostdev NIC's assignment driver with its source, the profile, QoS, VLAN, the device info
+        // (address, boot, ...), then guest addresses, routes and forwards.
         if type == .hostdev, let driver = element.element("driver") {
             hostdevBackend = try driver.domainEnum("name", HostdevBackend.self)
         }
         virtualPort = try Self.parseVirtualPort(element.element("virtualport"), type: type)
-        vlan = try element.element("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
         if let bandwidth = element.element("bandwidth") {
             // A floor is a share of a libvirt network's inbound average; nothing else has one.
             self.bandwidth = try Bandwidth.parse(bandwidth)
@@ -128,6 +126,11 @@ public struct DomainInterface: Hashable, Sendable {
                 throw PatchbayError(.configUnsupported, "floor attribute is not supported for this config", domain: .domain)
             }
         }
+        vlan = try element.element("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
+        info = try DeviceInfo(xml: element)
+        ips = try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
+        routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .guest) }
+        portForwards = try element.elements("portForward").map { e throws(PatchbayError) in try PortForward(xml: e) }
         if let port = element.element("port") {
             _ = try port.domainYesNo("isolated")
             portOptions = try PortOptions.parse(port)
@@ -161,8 +164,6 @@ public struct DomainInterface: Hashable, Sendable {
             sendBuffer = value
         }
         teaming = try element.element("teaming").flatMap { e throws(PatchbayError) in try InterfaceTeaming.parse(e) }
-        // The device info (address, boot, ...) is read before the link state.
-        info = try DeviceInfo(xml: element)
         if let link = element.element("link"), let state = link.attribute("state") {
             guard let parsed = LinkState(rawValue: state) else {
                 throw PatchbayError(.configUnsupported, "unknown interface link state '\(state)'", domain: .domain)
@@ -198,11 +199,12 @@ public struct DomainInterface: Hashable, Sendable {
         if let kind = element.attribute("type"), VirtualPort.Kind(rawValue: kind) == nil {
             throw PatchbayError(.configUnsupported, "unknown virtualport type \(kind)", domain: .domain)
         }
-        var port = try VirtualPort(xml: element)
         let strict = type != .network
-        if strict && port.kind == nil {
+        // Where the NIC applies the profile itself its type is required, before any parameter is read.
+        if strict && element.attribute("type") == nil {
             throw PatchbayError(.xmlError, "missing required virtualport type", domain: .domain)
         }
+        var port = try VirtualPort(xml: element)
         if port.instanceID == nil && (port.kind == nil || port.kind == .qbg) { port.instanceID = Self.randomUUID() }
         if port.interfaceID == nil && (port.kind == nil || port.kind == .openvswitch) { port.interfaceID = Self.randomUUID() }
         if strict { try port.checkComplete() }

@@ -145,7 +145,8 @@ public enum HostdevSource: Hashable, Sendable {
                 guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
                     throw PatchbayError(.xmlError, "Invalid value for attribute 'id' in element '\(name)': '\(text)'. Expected non-negative integer value", domain: .domain)
                 }
-                guard value > 0 else {
+                // A vendor id of 0 is refused; a product id of 0 is a real id.
+                guard value > 0 || name == "product" else {
                     throw PatchbayError(.xmlError, "Invalid value for attribute 'id' in element '\(name)': Zero is not permitted", domain: .domain)
                 }
                 return UInt32(value)
@@ -175,6 +176,9 @@ public enum HostdevSource: Hashable, Sendable {
                     if let text = host.attribute("port") {
                         guard let value = XMLElement.parseUnsigned(text, allowHex: false), value <= UInt64(UInt32.max) else {
                             throw PatchbayError(.invalidArg, "failed to parse port number '\(text)'", domain: .domain)
+                        }
+                        guard value <= 65535 else {
+                            throw PatchbayError(.invalidArg, "port '\(value)' out of range", domain: .domain)
                         }
                         port = value == 0 ? nil : String(value)
                     }

@@ -14,9 +14,16 @@ public enum InterfaceTeaming: Hashable, Sendable {
 
     /// Parses `<teaming type= persistent=/>` of an `<interface>`, or of a `<hostdev>` when `forHostdev`
     /// (a hostdev can only be the transient half, and libvirt words its refusals differently).
-    /// A `<teaming>` without a type is no teaming at all (nil), as libvirt reads it.
+    /// A `<teaming>` without a type (or an empty one) is no teaming at all (nil), as libvirt reads it,
+    /// unless it names a persistent partner.
     public static func parse(_ element: XMLElement, forHostdev: Bool = false) throws(PatchbayError) -> InterfaceTeaming? {
-        guard let text = element.attribute("type") else { return nil }
+        guard let text = element.attribute("type") else {
+            if element.attribute("persistent") != nil {
+                throw PatchbayError(.configUnsupported, "unknown teaming type '(null)'", domain: .domain)
+            }
+            return nil
+        }
+        if text.isEmpty { return nil }
         guard let kind = Kind(rawValue: text) else {
             throw PatchbayError(.configUnsupported, "unknown teaming type '\(text)'", domain: .domain)
         }
