@@ -179,8 +179,11 @@ public struct DomainInterface: Hashable, Sendable {
         }
         // Zero frames means "no coalescing setting", which libvirt does not print.
         if let frames = element.element("coalesce")?.element("rx")?.element("frames"), let text = frames.attribute("max"), !text.isEmpty {
-            guard let max = XMLElement.parseUnsigned(text, allowHex: false), max <= UInt64(UInt32.max) else {
+            guard let max = XMLElement.parseUnsigned(text, allowHex: false) else {
                 throw PatchbayError(.xmlDetail, "cannot parse value '\(text)' for coalesce parameter", domain: .domain)
+            }
+            guard max <= UInt64(UInt32.max) else {
+                throw PatchbayError(.overflow, "value '\(text)' is too big for coalesce parameter, maximum is '\(UInt32.max)'", domain: .domain)
             }
             coalesceRxFrames = max > 0 ? UInt32(max) : nil
         }
