@@ -38,13 +38,14 @@ public struct PCIAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
     public init(xml element: XMLElement) throws(PatchbayError) {
         func part(_ name: String) throws(PatchbayError) -> UInt64 {
             guard let text = element.attribute(name) else { return 0 }
-            guard let value = XMLElement.parseUnsigned(text, allowHex: true) else {
-                throw PatchbayError(.xmlError, "Cannot parse <address> '\(name)' attribute", domain: .domain)
+            // libvirt reads each part as a 32-bit number first, then checks its range.
+            guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
+                throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'address': '\(text)'. Expected non-negative integer value", domain: .domain)
             }
             return value
         }
         try self.init(domain: try part("domain"), bus: try part("bus"), slot: try part("slot"), function: try part("function"),
-                      multifunction: try element.onOff("multifunction"))
+                      multifunction: try element.domainOnOff("multifunction"))
     }
 
     /// The attributes libvirt prints, in its order (domain, bus, slot, function, multifunction).

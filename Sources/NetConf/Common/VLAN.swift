@@ -40,38 +40,41 @@ public struct VLAN: Hashable, Sendable {
         var native: (tag: UInt16, mode: NativeMode)?
         for tag in element.elements("tag") {
             guard let idText = tag.attribute("id") else {
-                throw .xml("missing or invalid vlan tag id attribute")
+                throw .xml("Missing required attribute 'id' in element 'tag'")
             }
             guard let id = XMLElement.parseUnsigned(idText, allowHex: false), id <= UInt64(Self.maximumTag) else {
-                if let id = XMLElement.parseUnsigned(idText, allowHex: false) {
+                if let id = XMLElement.parseUnsigned(idText, allowHex: false), id <= UInt64(UInt32.max) {
                     throw .xml("vlan tag id \(id) too large (maximum \(Self.maximumTag))")
                 }
-                throw .xml("missing or invalid vlan tag id attribute")
+                throw .xml("Invalid value for attribute 'id' in element 'tag': '\(idText)'. Expected non-negative integer value")
+            }
+            if let modeText = tag.attribute("nativeMode"), NativeMode(rawValue: modeText) == nil {
+                throw .xml("Invalid value for attribute 'nativeMode' in element 'tag': '\(modeText)'.")
             }
             if let mode = try tag.enumeration("nativeMode", NativeMode.self) {
                 if native != nil {
                     throw .xml("duplicate native vlan setting")
                 }
                 native = (UInt16(id), mode)
-            } else if tag.attribute("nativeMode") != nil {
-                throw .xml("Attribute \"nativeMode='\(tag.attribute("nativeMode") ?? "")'\" is invalid")
             }
             tags.append(UInt16(id))
         }
-        let trunkText = element.attribute("trunk")
+        // An empty trunk attribute is no attribute.
+        let trunkText = element.attribute("trunk").flatMap { $0.isEmpty ? nil : $0 }
         var trunk = false
+        // libvirt compares without case, and reports a count or native-tag conflict before a bad word.
         if let trunkText {
-            switch trunkText {
-            case "yes": trunk = true
-            case "no":
+            trunk = trunkText.lowercased() == "yes"
+            if !trunk {
                 if tags.count > 1 {
-                    throw .xml("invalid \"trunk='no'\" setting in <vlan> - trunk='yes' is required for more than one vlan tag")
+                    throw .xml("invalid \"trunk='\(trunkText)'\" in <vlan> - trunk='yes' is required for more than one vlan tag")
                 }
                 if native != nil {
                     throw .xml("invalid configuration in <vlan> - \"trunk='no'\" is not allowed with a native vlan id")
                 }
-            default:
-                throw .xml("invalid \"trunk\" setting '\(trunkText)' in <vlan> - must be yes or no")
+                if trunkText.lowercased() != "no" {
+                    throw .xml("invalid \"trunk='\(trunkText)'\" in <vlan> - must be yes or no")
+                }
             }
         }
         try self.init(tags: tags, trunk: trunk, native: native)

@@ -65,7 +65,8 @@ public struct VirtualPort: Hashable, Sendable {
         }
         func number(_ name: String, _ maximum: UInt64) throws(PatchbayError) -> UInt64? {
             guard let text = parameters.attribute(name) else { return nil }
-            guard let value = XMLElement.parseUnsigned(text, allowHex: true) else {
+            // A number that does not fit 32 bits cannot be parsed at all, for libvirt.
+            guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
                 throw .xml("cannot parse value of \(name) parameter")
             }
             guard value <= maximum else { throw .xml("value of \(name) out of range") }
@@ -110,7 +111,7 @@ public struct VirtualPort: Hashable, Sendable {
         case .midonet: ["interfaceid"]
         }
         if let extra = setParameters.first(where: { !allowed.contains($0) }) {
-            throw .xml("attribute \(extra) not allowed for <virtualport type='\(kind.rawValue)'>")
+            throw .xml("extra \(extra) unsupported in <virtualport type='\(kind.rawValue)'>")
         }
     }
 

@@ -44,30 +44,84 @@ public enum DeviceAddress: Hashable, Sendable {
     /// Parses `<address>`; `defaultType` applies when `type` is missing (hostdev sources imply pci).
     public init(xml element: XMLElement, defaultType: String? = nil) throws(PatchbayError) {
         guard let type = element.attribute("type") ?? defaultType else {
-            throw PatchbayError(.xmlError, "No type specified for device address", domain: .domain)
+            throw PatchbayError(.internalError, "No type specified for device address", domain: .domain)
         }
         switch type {
         case "pci":
             self = .pci(try PCIAddress(xml: element))
         case "ccw":
-            func part(_ name: String, _ maximum: UInt64) throws(PatchbayError) -> UInt64? {
+            func part(_ name: String) throws(PatchbayError) -> UInt64? {
                 guard let text = element.attribute(name) else { return nil }
-                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= maximum else {
-                    throw PatchbayError(.xmlError, "Invalid \(name) value '\(text)' in ccw address", domain: .domain)
+                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
+                    throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'address': '\(text)'. Expected non-negative integer value", domain: .domain)
                 }
                 return value
             }
-            let cssid = try part("cssid", 0xFE), ssid = try part("ssid", 3), devno = try part("devno", 0xFFFF)
+            let cssid = try part("cssid"), ssid = try part("ssid"), devno = try part("devno")
+            // None at all is an address left to be assigned; libvirt's parser then prints zeros.
+            if cssid == nil && ssid == nil && devno == nil {
+                self = .ccw(cssid: 0, ssid: 0, devno: 0)
+                return
+            }
             guard let cssid, let ssid, let devno else {
-                throw PatchbayError(.xmlError, "Invalid partial specification for virtio ccw address", domain: .domain)
+                throw PatchbayError(.internalError, "Invalid partial specification for virtio ccw address", domain: .domain)
+            }
+            guard cssid <= 0xFE, ssid <= 3, devno <= 0xFFFF else {
+                throw PatchbayError(.internalError, "Invalid specification for virtio ccw address: cssid='0x\(String(cssid, radix: 16))' ssid='0x\(String(ssid, radix: 16))' devno='0x\(PCIAddress.hex(devno, width: 4))'", domain: .domain)
             }
             self = .ccw(cssid: UInt8(cssid), ssid: UInt8(ssid), devno: UInt16(devno))
         default:
             guard let other = OtherType(rawValue: type) else {
-                throw PatchbayError(.internalError, "unknown address type '\(type)'", domain: .domain)
+                throw PatchbayError(.configUnsupported, "unknown address type '\(type)'", domain: .domain)
             }
-            let attributes = element.attributes.filter { $0.name != "type" }.map { Attribute(name: $0.name, value: $0.value) }
-            self = .other(type: other, attributes: attributes)
+            self = .other(type: other, attributes: try Self.canonicalAttributes(other, element))
+        }
+    }
+
+    /// The attributes of a bus address as libvirt prints them: in its order, numbers in its base,
+    /// defaults filled in where it fills them in.
+    private static func canonicalAttributes(_ type: OtherType, _ element: XMLElement) throws(PatchbayError) -> [Attribute] {
+        func decimal(_ name: String) throws(PatchbayError) -> Attribute {
+            Attribute(name: name, value: String(try element.domainUnsigned(name) ?? 0))
+        }
+        // libvirt reads these in base 16 whether or not they start with 0x ("10" is 0x10).
+        func hex(_ name: String, width: Int = 0, maximum: UInt64 = UInt64(UInt32.max)) throws(PatchbayError) -> Attribute? {
+            guard let text = element.attribute(name) else { return nil }
+            let trimmed = text.trimmingWhitespace
+            let digits = trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") ? String(trimmed.dropFirst(2)) : trimmed
+            guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit), let value = UInt64(digits, radix: 16), value <= maximum else {
+                throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'address': '\(text)'. Expected non-negative integer value", domain: .domain)
+            }
+            return Attribute(name: name, value: "0x" + PCIAddress.hex(value, width: width))
+        }
+        switch type {
+        case .drive:
+            return [try decimal("controller"), try decimal("bus"), try decimal("target"), try decimal("unit")]
+        case .virtioSerial:
+            return [try decimal("controller"), try decimal("bus"), try decimal("port")]
+        case .ccid:
+            return [try decimal("controller"), try decimal("slot")]
+        case .usb:
+            var attributes = [try decimal("bus")]
+            // Port 0 is no port.
+            if let port = element.attribute("port"), port != "0" {
+                // Up to four hub levels, each a number: "1", "1.2", ... "1.2.3.4".
+                let levels = port.split(separator: ".", omittingEmptySubsequences: false)
+                guard levels.count <= 4, levels.allSatisfy({ (XMLElement.parseUnsigned(String($0), allowHex: false) ?? UInt64.max) <= UInt64(UInt32.max) }) else {
+                    throw PatchbayError(.internalError, "Cannot parse <address> 'port' attribute", domain: .domain)
+                }
+                attributes.append(Attribute(name: "port", value: levels.compactMap { XMLElement.parseUnsigned(String($0), allowHex: false) }.map { String($0) }.joined(separator: ".")))
+            }
+            return attributes
+        case .spaprVio:
+            return [try hex("reg", width: 8, maximum: UInt64.max)].compactMap { $0 }
+        case .isa:
+            return [try hex("iobase"), try hex("irq")].compactMap { $0 }
+        case .dimm:
+            _ = try element.domainRequired("slot")
+            return [try decimal("slot")] + [try hex("base", maximum: UInt64.max)].compactMap { $0 }
+        case .virtioMmio, .unassigned:
+            return []
         }
     }
 

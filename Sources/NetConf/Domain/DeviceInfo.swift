@@ -23,7 +23,7 @@ public struct DeviceInfo: Hashable, Sendable {
         /// Creates ROM settings; a disabled ROM cannot also be tuned.
         public init(bar: Bool?, file: String?, enabled: Bool?) throws(PatchbayError) {
             if enabled == false && (bar != nil || file != nil) {
-                throw PatchbayError(.xmlError, "ROM tuning is not supported when ROM is disabled", domain: .domain)
+                throw PatchbayError(.configUnsupported, "ROM tuning is not supported when ROM is disabled", domain: .domain)
             }
             self.bar = bar
             self.file = file
@@ -44,43 +44,54 @@ public struct DeviceInfo: Hashable, Sendable {
     public var rom: ROM?
     /// Bus address.
     public var address: DeviceAddress?
+    /// s390 zPCI identifiers of a PCI address.
+    public var zpci: ZPCIAddress?
 
     /// Empty info.
     public init() {}
 
     /// Parses the info children of a device element.
-    /// - Parameter allowBootAndROM: whether `<boot>` and `<rom>` are meaningful for this device.
-    public init(xml element: XMLElement, allowBootAndROM: Bool = true) throws(PatchbayError) {
-        if allowBootAndROM, let boot = try element.single("boot") {
-            guard let text = boot.attribute("order") else {
-                throw PatchbayError(.xmlError, "missing boot order attribute", domain: .domain)
+    /// - Parameters:
+    ///   - allowBootAndROM: whether `<boot>` and `<rom>` are meaningful for this device.
+    ///   - allowUnassigned: whether `<address type='unassigned'>` is (libvirt allows it for hostdevs only).
+    public init(xml element: XMLElement, allowBootAndROM: Bool = true, allowUnassigned: Bool = false) throws(PatchbayError) {
+        if allowBootAndROM, let boot = element.element("boot") {
+            _ = try boot.domainRequired("order")
+            guard let order = try boot.domainUnsigned("order", nonZero: true), order <= UInt32(Int32.max) else {
+                throw PatchbayError(.xmlError, "Invalid value for attribute 'order' in element 'boot': '\(boot.attribute("order") ?? "")'. Expected non-negative integer value", domain: .domain)
             }
-            guard let order = XMLElement.parseUnsigned(text, allowHex: false), order > 0, order <= UInt64(Int32.max) else {
-                throw PatchbayError(.xmlError, "incorrect boot order '\(text)', expecting positive integer", domain: .domain)
-            }
-            self.boot = Boot(order: UInt32(order), loadParameter: boot.attribute("loadparm"))
+            self.boot = Boot(order: order, loadParameter: try boot.attribute("loadparm").map { text throws(PatchbayError) in try Self.loadParameter(text) })
         }
-        if let alias = try element.single("alias"), let name = alias.attribute("name") {
+        if let alias = element.element("alias"), let name = alias.attribute("name") {
             // A persistent definition keeps only user aliases; the others are runtime names.
-            if name.hasPrefix(Self.userAliasPrefix) { self.alias = name }
+            // A user alias with other characters than letters, digits, '_' and '-' is dropped, as libvirt drops it.
+            let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+            if name.hasPrefix(Self.userAliasPrefix) && allowed { self.alias = name }
         }
-        if let acpi = try element.single("acpi"), acpi.attribute("index") != nil {
-            guard let index = try acpi.unsigned("index"), index > 0 else {
-                throw PatchbayError(.xmlError, "The acpi index cannot be zero", domain: .domain)
-            }
-            acpiIndex = UInt32(index)
+        // libvirt reads the ROM before the ACPI index: its refusal comes first.
+        if allowBootAndROM, let rom = element.element("rom") {
+            let parsed = try ROM(bar: try rom.domainOnOff("bar"), file: rom.attribute("file"), enabled: try rom.domainYesNo("enabled"))
+            // An empty <rom/> says nothing, and libvirt prints nothing for it.
+            if parsed.bar != nil || parsed.file != nil || parsed.enabled != nil { self.rom = parsed }
         }
-        if allowBootAndROM, let rom = try element.single("rom") {
-            self.rom = try ROM(bar: try rom.onOff("bar"), file: rom.attribute("file"), enabled: try rom.yesNo("enabled"))
+        if let acpi = element.element("acpi") {
+            acpiIndex = try acpi.domainUnsigned("index", nonZero: true)
         }
-        if let address = try element.single("address") {
+        if let address = element.element("address") {
             let parsed = try DeviceAddress(xml: address)
-            // `<address type='pci'/>` (all zero) asks for a PCI slot to be chosen, as libvirt reads it.
-            if let pci = parsed.pci, pci.isUnset { self.address = nil } else { self.address = parsed }
+            if case .other(.unassigned, _) = parsed, !allowUnassigned {
+                throw PatchbayError(.configUnsupported, "address of type 'unassigned' is supported only for hostdevs", domain: .domain)
+            }
+            // `<address type='pci'/>` (all zero) is kept: it asks the hypervisor driver for a PCI slot.
+            self.address = parsed
+            if parsed.pci != nil, let zpci = address.element("zpci") {
+                let parsedZPCI = try ZPCIAddress(xml: zpci)
+                if parsedZPCI.uid != nil || parsedZPCI.fid != nil { self.zpci = parsedZPCI }
+            }
         }
     }
 
-    /// The info elements in libvirt's order: boot, alias, acpi, rom, address.
+    /// The info elements in libvirt's order: boot, alias, rom, acpi, address.
     public var elements: [XMLElement] {
         var out: [XMLElement] = []
         if let boot {
@@ -89,7 +100,6 @@ public struct DeviceInfo: Hashable, Sendable {
             out.append(element)
         }
         if let alias { out.append(XMLElement("alias", attributes: [("name", alias)])) }
-        if let acpiIndex { out.append(XMLElement("acpi", attributes: [("index", String(acpiIndex))])) }
         if let rom {
             var element = XMLElement("rom")
             element.set("enabled", yesNoText(rom.enabled))
@@ -97,8 +107,26 @@ public struct DeviceInfo: Hashable, Sendable {
             element.set("file", rom.file)
             out.append(element)
         }
-        if let address { out.append(address.xml()) }
+        if let acpiIndex { out.append(XMLElement("acpi", attributes: [("index", String(acpiIndex))])) }
+        if let address {
+            // An address still to be assigned is printed as its type alone.
+            var element = address.pci?.isUnset == true ? XMLElement("address", attributes: [("type", "pci")]) : address.xml()
+            element.append(zpci?.xml)
+            out.append(element)
+        }
         return out
+    }
+
+    /// libvirt's s390 boot menu selector: upper-cased, 1 to 8 of letters, digits, '.' and blanks.
+    private static func loadParameter(_ text: String) throws(PatchbayError) -> String {
+        let upper = text.uppercased()
+        guard (1...8).contains(upper.count) else {
+            throw PatchbayError(.internalError, "loadparm value '\(upper)' must be between 1 and 8 characters", domain: .domain)
+        }
+        guard upper.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == " ") }) else {
+            throw PatchbayError(.internalError, "invalid loadparm value '\(upper)', expecting chars in set of [a-zA-Z0-9.] and blank spaces", domain: .domain)
+        }
+        return upper
     }
 
     /// The QEMU driver's checks: an ACPI index and ROM tuning need a PCI device.

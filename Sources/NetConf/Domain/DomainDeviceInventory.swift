@@ -11,6 +11,9 @@ struct DomainDeviceInventory {
     /// Device classes in libvirt's assignment order.
     enum Step: CaseIterable {
         case pciControllers, filesystems, sound, controllers, disks
+        /// Devices placed after the host devices that still shape the topology: on q35 a conventional
+        /// one means a pcie-to-pci-bridge, which takes the first root port.
+        case afterHostdevs
     }
 
     /// Addresses written in the document.
@@ -37,6 +40,9 @@ struct DomainDeviceInventory {
                 let address = try PCIAddress(xml: element)
                 if address.isUnset { continue }
                 // Slot 0 of the root bus is the host bridge.
+                if address.domain != 0 && (machine.family == .i440fx || machine.family == .q35) {
+                    throw PatchbayError(.xmlError, "Invalid PCI address \(address). Only PCI domain 0 is available", domain: .domain)
+                }
                 if address.bus == 0 && address.slot == 0 && (machine.family == .i440fx || machine.family == .q35) {
                     throw PatchbayError(.xmlError, "Invalid PCI address \(address). slot must be >= 1", domain: .domain)
                 }
@@ -55,7 +61,35 @@ struct DomainDeviceInventory {
         func add(_ step: Step, _ connection: PCIAddressPlanner.Connection) { requests[step, default: []].append(connection) }
         var controllerTypes: Set<String> = []
         var needs: Set<String> = []
+        // Highest SCSI/SATA controller index the devices name (libvirt adds every missing one from 0 up):
+        // a drive address says it, else the disk name's position over the controller's units.
+        var highestNeeded: [String: UInt64] = [:]
+        var highestForHostdevs: UInt64?
+        var present: [String: Set<UInt32>] = [:]
+        // Controllers in libvirt's list order, which is their PCI assignment order: the document's, then
+        // the ones libvirt adds, each after the last one of its type (SCSI ones for SCSI hostdevs while
+        // parsing, then the QEMU driver's USB default, then those the disks imply, then virtio-serial).
+        var controllerList: [(type: String, connection: PCIAddressPlanner.Connection?)] = []
+        func addImplied(_ type: String, index: UInt32, model: String? = nil) {
+            let entry = (type: type, connection: Self.controllerConnection(type: type, model: model, index: index, q35: q35))
+            if let last = controllerList.lastIndex(where: { $0.type == type }) {
+                controllerList.insert(entry, at: last + 1)
+            } else {
+                controllerList.append(entry)
+            }
+            present[type, default: []].insert(index)
+        }
+        func needController(_ type: String, for device: XMLElement) {
+            var index: UInt64 = 0
+            if let address = device.element("address"), address.attribute("type") == "drive" {
+                index = XMLElement.parseUnsigned(address.attribute("controller") ?? "0", allowHex: false) ?? 0
+            } else if device.name == "disk", let position = SCSIDriveAddresses.diskIndex(device.element("target")?.attribute("dev") ?? "") {
+                index = position / (type == "sata" ? Self.sataUnits : SCSIDriveAddresses.narrowUnits)
+            }
+            highestNeeded[type] = max(highestNeeded[type] ?? 0, index)
+        }
         var videoSeen = false
+        var ich9Placed = false
         for child in children {
             let unaddressed = try Self.isUnaddressed(child)
             switch child.name {
@@ -64,19 +98,22 @@ struct DomainDeviceInventory {
                 let model = child.attribute("model")
                 let index = UInt32(XMLElement.parseUnsigned(child.attribute("index") ?? "0", allowHex: false) ?? 0)
                 controllerTypes.insert(type)
+                present[type, default: []].insert(index)
                 if type == "pci" {
                     // Root ports and switch downstream ports each give one PCIe device a bus.
                     pciControllers.append((index, model == "pcie-root-port" || model == "pcie-switch-downstream-port"))
                     if unaddressed, !q35, model != "pci-root" { add(.pciControllers, .conventional) }
-                } else if unaddressed, let connection = Self.controllerConnection(type: type, model: model, index: index, q35: q35) {
-                    add(.controllers, connection)
+                } else {
+                    controllerList.append((type, unaddressed ? Self.controllerConnection(type: type, model: model, index: index, q35: q35) : nil))
                 }
             case "filesystem":
                 if unaddressed { add(.filesystems, .express) }
             case "sound":
                 let model = child.attribute("model") ?? ""
-                // q35 has a fixed place (00:1b.0) for its built-in ich9 HDA controller.
-                if unaddressed, ["ac97", "es1370", "ich6", "ich7", "ich9"].contains(model), !(q35 && model == "ich9") {
+                // q35 has a fixed place (00:1b.0) for its built-in ich9 HDA controller: the first ich9 takes it.
+                let builtIn = q35 && model == "ich9" && !ich9Placed
+                if q35 && model == "ich9" { ich9Placed = true }
+                if unaddressed, ["ac97", "es1370", "ich6", "ich7", "ich9"].contains(model), !builtIn {
                     add(.sound, .conventional)
                 }
             case "disk":
@@ -86,6 +123,7 @@ struct DomainDeviceInventory {
                     unaddressedVirtioDisks += 1
                 }
                 if let bus { needs.insert(bus) }
+                if bus == "scsi" || bus == "sata" { needController(bus ?? "", for: child) }
             case "video":
                 let model = child.element("model")?.attribute("type") ?? "default"
                 if !videoSeen, unaddressed, model != "none", model != "ramfb" { primaryVideoNeedsSlot = true }
@@ -94,22 +132,38 @@ struct DomainDeviceInventory {
                 needs.insert("graphics")
             case "console", "channel", "serial":
                 if child.element("target")?.attribute("type") == "virtio" { needs.insert("virtio-serial") }
+            case "watchdog":
+                if unaddressed, child.attribute("model") == "i6300esb" { add(.afterHostdevs, .conventional) }
             case "hostdev":
-                if child.attribute("type") == "scsi" { needs.insert("scsi") }
+                if child.attribute("type") == "scsi" {
+                    var index: UInt64 = 0
+                    if let address = child.element("address"), address.attribute("type") == "drive" {
+                        index = XMLElement.parseUnsigned(address.attribute("controller") ?? "0", allowHex: false) ?? 0
+                    }
+                    highestForHostdevs = max(highestForHostdevs ?? 0, index)
+                }
             default:
                 break
             }
         }
         // libvirt adds a video card for graphics, and the controllers the other devices imply.
         if needs.contains("graphics") && !videoSeen { primaryVideoNeedsSlot = true }
-        if !controllerTypes.contains("usb"), let connection = Self.controllerConnection(type: "usb", model: nil, index: 0, q35: q35),
-           machine.family != .s390 {
-            add(.controllers, connection)
+        if let highest = highestForHostdevs {
+            for index in 0...UInt32(min(highest, 1024)) where !(present["scsi"]?.contains(index) ?? false) { addImplied("scsi", index: index) }
         }
-        for implied in ["scsi", "virtio-serial", "sata"] where needs.contains(implied) && !controllerTypes.contains(implied) {
-            if let connection = Self.controllerConnection(type: implied, model: nil, index: 0, q35: q35) { add(.controllers, connection) }
+        if !controllerTypes.contains("usb"), machine.family != .s390 { addImplied("usb", index: 0) }
+        // q35's built-in SATA controller (00:1f.2) is added with the USB one.
+        if q35, !(present["sata"]?.contains(0) ?? false) { addImplied("sata", index: 0) }
+        for type in ["scsi", "sata"] {
+            guard let highest = highestNeeded[type] else { continue }
+            for index in 0...UInt32(min(highest, 1024)) where !(present[type]?.contains(index) ?? false) { addImplied(type, index: index) }
         }
+        if needs.contains("virtio-serial") && !controllerTypes.contains("virtio-serial") { addImplied("virtio-serial", index: 0) }
+        requests[.controllers] = controllerList.compactMap(\.connection)
     }
+
+    /// Ports of an AHCI (SATA) controller.
+    static let sataUnits: UInt64 = 6
 
     /// True when a device has no address, or the all-zero PCI one that asks for any slot.
     static func isUnaddressed(_ device: XMLElement) throws(PatchbayError) -> Bool {
@@ -132,7 +186,7 @@ struct DomainDeviceInventory {
         case "ide":
             return !q35 && index == 0 ? nil : .conventional
         case "sata":
-            return q35 && index == 0 ? nil : .express
+            return q35 && index == 0 ? nil : .conventional
         case "scsi":
             return model == "virtio-scsi" || model == "virtio-transitional" ? .express : .conventional
         case "virtio-serial":

@@ -66,6 +66,8 @@ public struct DomainInterface: Hashable, Sendable {
     public var target: Target?
     /// Guest-side device name (`<guest dev=>`).
     public var guestDev: String?
+    /// The name the guest actually gave the device (`<guest actual=>`).
+    public var guestActual: String?
     /// Emulated model.
     public var model: InterfaceModel?
     /// virtio driver options.
@@ -90,65 +92,85 @@ public struct DomainInterface: Hashable, Sendable {
     public var info: DeviceInfo
 
     /// Parses `<interface>` of a persistent definition (runtime-only state is dropped, as libvirt does).
+    ///
+    /// Like libvirt, a repeated child element is not an error: the first one counts.
     public init(xml element: XMLElement) throws(PatchbayError) {
-        type = try element.enumeration("type", InterfaceType.self) ?? .user
-        if type == .hostdev { managed = try element.yesNo("managed") ?? false }
-        trustGuestRxFilters = try element.yesNo("trustGuestRxFilters")
-        mac = try element.single("mac").map { e throws(PatchbayError) in try InterfaceMAC(xml: e) } ?? InterfaceMAC.generated()
-        let sourceElement = try element.single("source")
+        type = try element.domainEnum("type", InterfaceType.self) ?? .user
+        // libvirt reads a hostdev NIC's `managed` leniently: anything but "yes" is "no".
+        if type == .hostdev { managed = element.attribute("managed") == "yes" }
+        trustGuestRxFilters = try element.domainYesNo("trustGuestRxFilters")
+        // libvirt reads the model before anything else of the NIC: its refusal comes first.
+        if let text = element.element("model")?.attribute("type"), !text.isEmpty { model = try InterfaceModel(text) }
+        mac = try element.element("mac").map { e throws(PatchbayError) in try InterfaceMAC(xml: e) } ?? InterfaceMAC.generated()
+        let sourceElement = element.element("source")
+        // libvirt reads host-side addresses and routes of any type, then refuses them off ethernet.
+        if type != .ethernet, let sourceElement {
+            _ = try sourceElement.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
+            _ = try sourceElement.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .host) }
+        }
         if type != .ethernet, let sourceElement, sourceElement.element("ip") != nil || sourceElement.element("route") != nil {
             throw PatchbayError(.configUnsupported, "Invalid attempt to set network interface host-side IP route and/or address info on interface of type '\(type.rawValue)'. This is only supported on interfaces of type 'ethernet'", domain: .domain)
         }
         source = try InterfaceSource(type: type, source: sourceElement, keepLiveState: false)
-        ips = try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
-        routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e) }
-        portForwards = try element.elements("portForward").map { e throws(PatchbayError) in try PortForward(xml: e) }
-        vlan = try element.single("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
-        virtualPort = try Self.parseVirtualPort(try element.single("virtualport"), type: type)
-        if let bandwidth = try element.single("bandwidth") {
-            self.bandwidth = try Bandwidth.parse(bandwidth)
+        // The rest in libvirt's reading order, so that the first refusal is the one libvirt gives:
+        // a hostdev NIC's assignment driver with its source, the profile, QoS, VLAN, the device info
+        // (address, boot, ...), then guest addresses, routes and forwards.
+        if type == .hostdev, let driver = element.element("driver") {
+            hostdevBackend = try driver.domainEnum("name", HostdevBackend.self)
+        }
+        virtualPort = try Self.parseVirtualPort(element.element("virtualport"), type: type)
+        if let bandwidth = element.element("bandwidth") {
             // A floor is a share of a libvirt network's inbound average; nothing else has one.
+            self.bandwidth = try Bandwidth.parse(bandwidth)
             if self.bandwidth?.inbound?.floor != nil && type != .network {
-                throw PatchbayError(.configUnsupported, "floor attribute is supported only for interfaces of type network", domain: .domain)
+                throw PatchbayError(.configUnsupported, "floor attribute is not supported for this config", domain: .domain)
             }
         }
-        if let port = try element.single("port") { portOptions = try PortOptions.parse(port) }
-        script = try element.single("script")?.attribute("path")
-        downscript = try element.single("downscript")?.attribute("path")
-        backendDomain = try element.single("backenddomain")?.attribute("name")
-        target = try Self.parseTarget(try element.single("target"), type: type)
-        guestDev = try element.single("guest")?.attribute("dev")
-        if let text = try element.single("model")?.attribute("type") { model = try InterfaceModel(text) }
-        if let driver = try element.single("driver") {
-            if type == .hostdev {
-                hostdevBackend = try driver.enumeration("name", HostdevBackend.self)
-            } else {
-                // Kept whatever the model: a vDPA NIC only becomes virtio when defaults are applied.
-                // It is printed for virtio models only, as libvirt does.
-                self.driver = try InterfaceDriver(xml: driver)
-            }
+        vlan = try element.element("vlan").map { e throws(PatchbayError) in try VLAN(xml: e) }
+        info = try DeviceInfo(xml: element)
+        ips = try element.elements("ip").map { e throws(PatchbayError) in try InterfaceIP(xml: e) }
+        routes = try element.elements("route").map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .guest) }
+        portForwards = try element.elements("portForward").map { e throws(PatchbayError) in try PortForward(xml: e) }
+        if let port = element.element("port") {
+            _ = try port.domainYesNo("isolated")
+            portOptions = try PortOptions.parse(port)
         }
-        if let backend = try element.single("backend") { self.backend = try InterfaceBackend.parse(backend) }
+        script = element.element("script")?.attribute("path")
+        downscript = element.element("downscript")?.attribute("path")
+        backendDomain = element.element("backenddomain")?.attribute("name").flatMap { $0.isEmpty ? nil : $0 }
+        target = try Self.parseTarget(element.element("target"), type: type)
+        if let guest = element.element("guest") {
+            // Empty names are no names.
+            guestDev = guest.attribute("dev").flatMap { $0.isEmpty ? nil : $0 }
+            guestActual = guest.attribute("actual").flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let virtio = model?.isVirtio ?? false
+        if let driver = element.element("driver") {
+            // libvirt reads the driver options only for a NIC written with a virtio model (the
+            // transport options of any NIC, to refuse them once the model is final).
+            self.driver = try InterfaceDriver(xml: driver, virtio: virtio && type != .hostdev)
+        }
+        if let backend = element.element("backend") { self.backend = try InterfaceBackend.parse(backend, virtio: virtio) }
         // The host device of user-mode networking is a passt setting; SLIRP has none.
         if case .user(let dev?) = source, backend?.kind != .passt { source = .user(dev: nil) }
         // nwfilter applies only where libvirt owns a tap on the host side.
         if [.network, .bridge, .ethernet].contains(type) {
-            filterRef = try element.single("filterref").map { e throws(PatchbayError) in try InterfaceFilterRef(xml: e) }
+            filterRef = try element.element("filterref").flatMap { e throws(PatchbayError) in try InterfaceFilterRef(xml: e) }
         }
-        if let sndbuf = try element.single("tune")?.single("sndbuf") {
+        if let sndbuf = element.element("tune")?.element("sndbuf") {
             guard let value = XMLElement.parseUnsigned(sndbuf.text, allowHex: false) else {
                 throw PatchbayError(.xmlError, "sndbuf must be a positive integer", domain: .domain)
             }
             sendBuffer = value
         }
-        teaming = try element.single("teaming").map { e throws(PatchbayError) in try InterfaceTeaming(xml: e) }
-        if let link = try element.single("link"), let state = link.attribute("state") {
+        teaming = try element.element("teaming").flatMap { e throws(PatchbayError) in try InterfaceTeaming.parse(e) }
+        if let link = element.element("link"), let state = link.attribute("state") {
             guard let parsed = LinkState(rawValue: state) else {
                 throw PatchbayError(.configUnsupported, "unknown interface link state '\(state)'", domain: .domain)
             }
             linkState = parsed
         }
-        if let text = try element.single("mtu")?.attribute("size") {
+        if let text = element.element("mtu")?.attribute("size"), !text.isEmpty {
             guard let size = XMLElement.parseUnsigned(text, allowHex: false), size <= UInt64(UInt32.max) else {
                 throw PatchbayError(.xmlError, "malformed mtu size", domain: .domain)
             }
@@ -156,10 +178,15 @@ public struct DomainInterface: Hashable, Sendable {
             self.mtu = size == 0 ? nil : UInt32(size)
         }
         // Zero frames means "no coalescing setting", which libvirt does not print.
-        if let frames = try element.single("coalesce")?.single("rx")?.single("frames"), let max = try frames.unsigned("max"), max > 0 {
-            coalesceRxFrames = UInt32(max)
+        if let frames = element.element("coalesce")?.element("rx")?.element("frames"), let text = frames.attribute("max"), !text.isEmpty {
+            guard let max = XMLElement.parseUnsigned(text, allowHex: false) else {
+                throw PatchbayError(.xmlDetail, "cannot parse value '\(text)' for coalesce parameter", domain: .domain)
+            }
+            guard max <= UInt64(UInt32.max) else {
+                throw PatchbayError(.overflow, "value '\(text)' is too big for coalesce parameter, maximum is '\(UInt32.max)'", domain: .domain)
+            }
+            coalesceRxFrames = max > 0 ? UInt32(max) : nil
         }
-        info = try DeviceInfo(xml: element)
         try validate()
     }
 
@@ -171,11 +198,16 @@ public struct DomainInterface: Hashable, Sendable {
         guard [.network, .bridge, .direct, .hostdev].contains(type) else {
             throw PatchbayError(.configUnsupported, "<virtualport> element unsupported for <interface type='\(type.rawValue)'>", domain: .domain)
         }
-        var port = try VirtualPort(xml: element)
+        // An unknown profile type is a configuration libvirt does not support, not an XML error.
+        if let kind = element.attribute("type"), VirtualPort.Kind(rawValue: kind) == nil {
+            throw PatchbayError(.configUnsupported, "unknown virtualport type \(kind)", domain: .domain)
+        }
         let strict = type != .network
-        if strict && port.kind == nil {
+        // Where the NIC applies the profile itself its type is required, before any parameter is read.
+        if strict && element.attribute("type") == nil {
             throw PatchbayError(.xmlError, "missing required virtualport type", domain: .domain)
         }
+        var port = try VirtualPort(xml: element)
         if port.instanceID == nil && (port.kind == nil || port.kind == .qbg) { port.instanceID = Self.randomUUID() }
         if port.interfaceID == nil && (port.kind == nil || port.kind == .openvswitch) { port.interfaceID = Self.randomUUID() }
         if strict { try port.checkComplete() }
@@ -188,14 +220,12 @@ public struct DomainInterface: Hashable, Sendable {
     /// Reads `<target>`, forgetting names libvirt would generate anew at start.
     private static func parseTarget(_ element: XMLElement?, type: InterfaceType) throws(PatchbayError) -> Target? {
         guard let element else { return nil }
-        let managed = try element.yesNo("managed")
+        let managed = try element.domainYesNo("managed")
         if managed == false && type != .ethernet {
             throw PatchbayError(.configUnsupported, "unmanaged target dev is not supported on interfaces of type '\(type.rawValue)'", domain: .domain)
         }
+        // `managed='no'` without a name is accepted by libvirt's parser; starting such a NIC fails later.
         var dev = element.attribute("dev")
-        if managed == false && dev == nil {
-            throw PatchbayError(.xmlError, "target dev must be supplied when managed='no'", domain: .domain)
-        }
         // A generated name is chosen anew at each start, unless the tap is the user's own.
         if managed != false, let name = dev, generatedNamePrefixes.contains(where: { name.hasPrefix($0) }) { dev = nil }
         return dev == nil && managed == nil ? nil : Target(dev: dev, managed: managed)
@@ -203,6 +233,9 @@ public struct DomainInterface: Hashable, Sendable {
 
     /// Cross-field checks libvirt makes when a domain is defined.
     private func validate() throws(PatchbayError) {
+        if case .hostdev(let device) = source, let address = info.address {
+            try DomainHostdev.checkGuestAddress(address, of: device, mdevModel: nil)
+        }
         if portOptions?.isolated == true {
             guard type == .network || type == .bridge else {
                 throw PatchbayError(.configUnsupported, "interface \(mac.address) - <port isolated='yes'/> is not supported for network interfaces with type='\(type.rawValue)'", domain: .domain)
@@ -211,11 +244,23 @@ public struct DomainInterface: Hashable, Sendable {
                 throw PatchbayError(.configUnsupported, "interface \(mac.address) - <port isolated='yes'/> is not supported for network interfaces with virtualport type='\(kind.rawValue)'", domain: .domain)
             }
         }
-        if type == .vhostuser, let model, !model.isVirtio {
+        if type == .vhostuser, !(model?.isVirtio ?? false) {
             throw Self.vhostUserModelError
         }
     }
 
+    /// Transport options belong to virtio devices; checked once the model is final (a QEMU guest may get
+    /// virtio as its default).
+    public func checkVirtioOptions() throws(PatchbayError) {
+        guard !(model?.isVirtio ?? false), let driver else { return }
+        for option in InterfaceDriver.virtioOptions where driver.virtioOptions[option] != nil {
+            // libvirt words the last one differently.
+            let detail = option == "page_per_vq" ? "page_per_vq option is only supported for virtio devices"
+                : "\(option) driver option is only supported for virtio devices"
+            throw PatchbayError(.configUnsupported, detail, domain: .domain)
+        }
+    }
+
     /// vhost-user speaks only virtio-net.
-    static let vhostUserModelError = PatchbayError(.configUnsupported, "Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'/>. vhostuser requires the virtio-net* frontend", domain: .domain)
+    static let vhostUserModelError = PatchbayError(.internalError, "Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'/>. vhostuser requires the virtio-net* frontend", domain: .domain)
 }

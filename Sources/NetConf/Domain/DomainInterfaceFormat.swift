@@ -28,7 +28,12 @@ extension DomainInterface {
             child.set("managed", yesNoText(target.managed))
             element.append(child)
         }
-        if let guestDev { element.append(XMLElement("guest", attributes: [("dev", guestDev)])) }
+        if guestDev != nil || guestActual != nil {
+            var guest = XMLElement("guest")
+            guest.set("dev", guestDev)
+            guest.set("actual", guestActual)
+            element.append(guest)
+        }
         if let model { element.append(XMLElement("model", attributes: [("type", model.name)])) }
         if model?.isVirtio ?? false { element.append(driver?.xml) }
         element.append(backend?.xml)

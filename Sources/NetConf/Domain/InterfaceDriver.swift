@@ -51,32 +51,32 @@ public struct InterfaceDriver: Hashable, Sendable {
     /// Guest offloads that are set.
     public var guest: [String: Bool] = [:]
 
-    /// Parses `<driver>`.
-    public init(xml element: XMLElement) throws(PatchbayError) {
-        backend = try element.enumeration("name", Backend.self)
-        transmitMode = try element.enumeration("txmode", TransmitMode.self)
-        ioeventfd = try element.onOff("ioeventfd")
-        eventIndex = try element.onOff("event_idx")
+    /// Parses `<driver>`. libvirt reads the transport options (iommu, ats, packed, page_per_vq) of
+    /// every NIC but the rest only of a NIC written with a virtio model: `virtio` false reads only those.
+    public init(xml element: XMLElement, virtio: Bool = true) throws(PatchbayError) {
+        for option in Self.virtioOptions {
+            if let value = try element.domainOnOff(option) { virtioOptions[option] = value }
+        }
+        guard virtio else { return }
+        backend = try element.domainEnum("name", Backend.self)
+        transmitMode = try element.domainEnum("txmode", TransmitMode.self)
+        ioeventfd = try element.domainOnOff("ioeventfd")
+        eventIndex = try element.domainOnOff("event_idx")
+        // Zero means "not set" to libvirt, which then prints nothing.
         func positive(_ name: String) throws(PatchbayError) -> UInt32? {
-            guard let value = try element.unsigned(name) else { return nil }
-            guard value > 0 else {
-                throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'driver': '0'. Expected non-zero value", domain: .domain)
-            }
-            return UInt32(value)
+            guard let value = try element.domainUnsigned(name), value > 0 else { return nil }
+            return value
         }
         queues = try positive("queues")
         rxQueueSize = try positive("rx_queue_size")
         txQueueSize = try positive("tx_queue_size")
-        rss = try element.onOff("rss")
-        rssHashReport = try element.onOff("rss_hash_report")
-        for option in Self.virtioOptions {
-            if let value = try element.onOff(option) { virtioOptions[option] = value }
+        rss = try element.domainOnOff("rss")
+        rssHashReport = try element.domainOnOff("rss_hash_report")
+        if let host = element.element("host") {
+            for name in Self.hostOffloads { if let value = try host.domainOnOff(name) { self.host[name] = value } }
         }
-        if let host = try element.single("host") {
-            for name in Self.hostOffloads { if let value = try host.onOff(name) { self.host[name] = value } }
-        }
-        if let guest = try element.single("guest") {
-            for name in Self.guestOffloads { if let value = try guest.onOff(name) { self.guest[name] = value } }
+        if let guest = element.element("guest") {
+            for name in Self.guestOffloads { if let value = try guest.domainOnOff(name) { self.guest[name] = value } }
         }
     }
 

@@ -30,8 +30,8 @@ public struct InterfaceMAC: Hashable, Sendable {
 
     /// Parses `<mac>`; a missing or all-zero address is generated, as libvirt does.
     public init(xml element: XMLElement) throws(PatchbayError) {
-        let kind = try element.enumeration("type", Kind.self)
-        let check = try element.yesNo("check")
+        let kind = try element.domainEnum("type", Kind.self)
+        let check = try element.domainYesNo("check")
         guard let text = element.attribute("address") else {
             try self.init(address: Self.generated().address, kind: kind, check: check)
             return

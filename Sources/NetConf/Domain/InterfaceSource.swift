@@ -8,9 +8,9 @@ public enum InterfaceSource: Hashable, Sendable {
     /// ethernet: host-side addresses and routes of the tap.
     case ethernet(ips: [InterfaceIP], routes: [InterfaceRoute])
     /// vhostuser: a UNIX socket and which end listens.
-    case vhostUser(path: String?, mode: SocketMode, reconnect: Reconnect?)
+    case vhostUser(path: String, mode: SocketMode, reconnect: Reconnect?)
     /// server/client/mcast/udp: a socket address and, for udp, the local end.
-    case socket(address: String?, port: UInt16, local: LocalEnd?)
+    case socket(address: String?, port: Int32, local: LocalEnd?)
     /// network: the network, portgroup and (live only) port id.
     case network(name: String, portgroup: String?, portID: LibvirtUUID?)
     /// bridge: the host bridge.
@@ -26,7 +26,7 @@ public enum InterfaceSource: Hashable, Sendable {
     /// null: nothing.
     case null
     /// vds: the VMware switch and port.
-    case vds(switchID: LibvirtUUID, portID: Int64?, portgroupID: String?, connectionID: Int64?)
+    case vds(switchID: LibvirtUUID, portID: Int64, portgroupID: String, connectionID: Int64)
 
     /// Which end of a vhost-user socket QEMU is.
     public enum SocketMode: String, Sendable, CaseIterable {
@@ -61,99 +61,131 @@ public enum InterfaceSource: Hashable, Sendable {
         /// Local address.
         public let address: String
         /// Local port.
-        public let port: UInt16
-    }
-
-    private static func missing(_ attribute: String, _ type: InterfaceType) -> PatchbayError {
-        PatchbayError(.xmlError, "No <source> '\(attribute)' attribute specified with <interface type='\(type.rawValue)'/>", domain: .domain)
+        public let port: Int32
     }
 
     /// Parses the `<source>` (possibly absent) of an interface of `type`.
     /// - Parameter keepLiveState: whether runtime-only data (a network port id) is kept.
     public init(type: InterfaceType, source: XMLElement?, keepLiveState: Bool) throws(PatchbayError) {
+        // Every type but these names what it connects to in <source>.
+        if source == nil && ![.user, .ethernet, .null, .hostdev].contains(type) {
+            throw PatchbayError(.xmlError, "interface type='\(type.rawValue)' requires a 'source' element", domain: .domain)
+        }
         switch type {
         case .user:
             self = .user(dev: source?.attribute("dev"))
         case .ethernet:
             self = .ethernet(ips: try (source?.elements("ip") ?? []).map { e throws(PatchbayError) in try InterfaceIP(xml: e) },
-                             routes: try (source?.elements("route") ?? []).map { e throws(PatchbayError) in try InterfaceRoute(xml: e) })
+                             routes: try (source?.elements("route") ?? []).map { e throws(PatchbayError) in try InterfaceRoute(xml: e, side: .host) })
         case .vhostuser:
-            // Only UNIX sockets exist; path and mode may be left out (QEMU then connects as a client).
-            if let socketType = source?.attribute("type"), socketType != "unix" {
+            guard let source else { throw PatchbayError(.xmlError, "interface type='vhostuser' requires a 'source' element", domain: .domain) }
+            // Only UNIX sockets exist.
+            let socketType = try source.domainRequired("type")
+            if socketType != "unix" {
                 throw PatchbayError(.configUnsupported, "Type='\(socketType)' unsupported for <interface type='vhostuser'>", domain: .domain)
             }
-            let mode = try source?.enumeration("mode", SocketMode.self) ?? .client
+            let path = try source.domainRequired("path")
+            let modeText = try source.domainRequired("mode")
+            guard let mode = SocketMode(rawValue: modeText) else { throw source.invalidValue("mode", modeText) }
             var reconnect: Reconnect?
-            if let element = try source?.single("reconnect") {
-                guard let enabled = try element.yesNo("enabled") else {
-                    throw PatchbayError(.xmlError, "missing 'enabled' attribute in <reconnect> element", domain: .domain)
+            // A <reconnect> that does not say whether it is enabled says nothing.
+            if let element = source.element("reconnect"), let enabled = try element.domainYesNo("enabled") {
+                var timeout: UInt32?
+                if enabled {
+                    guard let value = try element.domainUnsigned("timeout") else {
+                        throw PatchbayError(.xmlError, "Missing required attribute 'timeout' in element 'reconnect'", domain: .domain)
+                    }
+                    timeout = value
                 }
-                let timeout = try element.unsigned("timeout").map { UInt32($0) }
-                if enabled && timeout == nil {
-                    throw PatchbayError(.xmlError, "missing timeout for enabled reconnect", domain: .domain)
+                // Reconnecting is what a client does; a listening QEMU has nothing to reconnect to.
+                if mode == .server {
+                    throw PatchbayError(.configUnsupported, "'reconnect' attribute unsupported 'server' mode for <interface type='vhostuser'>", domain: .domain)
                 }
-                reconnect = Reconnect(enabled: enabled, timeout: enabled ? timeout : nil)
+                reconnect = Reconnect(enabled: enabled, timeout: timeout)
             }
-            self = .vhostUser(path: source?.attribute("path"), mode: mode, reconnect: reconnect)
+            self = .vhostUser(path: path, mode: mode, reconnect: reconnect)
         case .server, .client, .mcast, .udp:
-            let address = source?.attribute("address")
-            if type != .server && address == nil {
-                throw PatchbayError(.xmlError, "No <source> 'address' attribute specified with socket interface", domain: .domain)
-            }
-            guard let port = try source?.unsigned("port", maximum: 65535) else {
-                throw PatchbayError(.xmlError, "No <source> 'port' attribute specified with socket interface", domain: .domain)
-            }
+            guard let source else { throw PatchbayError(.xmlError, "interface type='\(type.rawValue)' requires a 'source' element", domain: .domain) }
+            let address = type == .server ? source.attribute("address") : try source.domainRequired("address")
+            let port = try Self.socketPort(source)
             var local: LocalEnd?
             if type == .udp {
-                guard let element = try source?.single("local"), let localAddress = element.attribute("address") else {
-                    throw PatchbayError(.xmlError, "No <local> 'address' attribute specified with socket interface", domain: .domain)
+                guard let element = source.element("local") else {
+                    throw PatchbayError(.xmlError, "'<local>' element missing for 'udp' socket interface", domain: .domain)
                 }
-                guard let localPort = try element.unsigned("port", maximum: 65535) else {
-                    throw PatchbayError(.xmlError, "No <local> 'port' attribute specified with socket interface", domain: .domain)
-                }
-                local = LocalEnd(address: localAddress, port: UInt16(localPort))
+                local = LocalEnd(address: try element.domainRequired("address"), port: try Self.socketPort(element))
             }
-            self = .socket(address: address, port: UInt16(port), local: local)
+            self = .socket(address: address, port: port, local: local)
         case .network:
-            guard let name = source?.attribute("network") else { throw Self.missing("network", type) }
+            guard let source else { throw PatchbayError(.xmlError, "interface type='network' requires a 'source' element", domain: .domain) }
+            let name = try source.domainRequired("network")
             var portID: LibvirtUUID?
-            if keepLiveState, let text = source?.attribute("portid") {
+            if keepLiveState, let text = source.attribute("portid") {
                 do { portID = try LibvirtUUID(text) } catch {
                     throw PatchbayError(.internalError, "Unable to parse port id '\(text)'", domain: .domain)
                 }
             }
-            self = .network(name: name, portgroup: source?.attribute("portgroup"), portID: portID)
+            self = .network(name: name, portgroup: source.attribute("portgroup"), portID: portID)
         case .bridge:
-            guard let name = source?.attribute("bridge") else { throw Self.missing("bridge", type) }
-            self = .bridge(name)
+            self = .bridge(try Self.required(source, "bridge", type))
         case .internal:
-            guard let name = source?.attribute("name") else { throw Self.missing("name", type) }
-            self = .internal(name)
+            self = .internal(try Self.required(source, "name", type))
         case .direct:
-            guard let dev = source?.attribute("dev") else { throw Self.missing("dev", type) }
-            let mode = try source?.enumeration("mode", DirectMode.self) ?? .vepa
+            let dev = try Self.required(source, "dev", type)
+            let mode = try source?.domainEnum("mode", DirectMode.self) ?? .vepa
             self = .direct(dev: dev, mode: mode)
         case .hostdev:
             // The address type says which bus; a vendor id alone implies USB.
-            let typeText = source?.element("address")?.attribute("type") ?? (source?.element("vendor") != nil ? "usb" : nil)
-            guard let typeText, let kind = HostdevSource.Kind(rawValue: typeText) else {
-                throw PatchbayError(.configUnsupported, "unknown host device source address type '\(typeText ?? "(null)")'", domain: .domain)
+            let typeText = source?.element("address")?.attribute("type").flatMap { $0.isEmpty ? nil : $0 }
+                ?? (source?.element("vendor") != nil ? "usb" : nil)
+            guard let typeText else {
+                throw PatchbayError(.xmlError, "missing source address type", domain: .domain)
             }
-            self = .hostdev(try HostdevSource(kind: kind, source: source))
+            guard let kind = HostdevSource.Kind(rawValue: typeText) else {
+                throw PatchbayError(.configUnsupported, "unknown host device source address type '\(typeText)'", domain: .domain)
+            }
+            self = .hostdev(try HostdevSource(kind: kind, source: source, inInterface: true))
         case .vdpa:
-            guard let dev = source?.attribute("dev") else { throw Self.missing("dev", type) }
-            self = .vdpa(dev: dev)
+            self = .vdpa(dev: try Self.required(source, "dev", type))
         case .null:
             self = .null
         case .vds:
-            guard let text = source?.attribute("switchid") else { throw Self.missing("switchid", type) }
+            let text = try Self.required(source, "switchid", type)
             let switchID: LibvirtUUID
             do { switchID = try LibvirtUUID(text) } catch {
-                throw PatchbayError(.xmlError, "Unable to parse switchid '\(text)'", domain: .domain)
+                throw PatchbayError(.xmlError, "Invalid value for attribute 'switchid' in element 'source': '\(text)'. Expected UUID", domain: .domain)
             }
-            self = .vds(switchID: switchID, portID: try source?.signed("portid"), portgroupID: source?.attribute("portgroupid"),
-                        connectionID: try source?.signed("connectionid"))
+            func long(_ name: String) throws(PatchbayError) -> Int64 {
+                let text = try Self.required(source, name, type)
+                // Decimal, or hexadecimal with 0x, as strtoll with base 0 reads it.
+                let trimmed = text.trimmingWhitespace
+                let negative = trimmed.hasPrefix("-")
+                let body = negative || trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed
+                let magnitude = body.lowercased().hasPrefix("0x") ? Int64(body.dropFirst(2), radix: 16) : Int64(body)
+                guard let magnitude, !body.isEmpty else {
+                    throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'source': '\(text)'. Expected long long integer value", domain: .domain)
+                }
+                return negative ? -magnitude : magnitude
+            }
+            let portID = try long("portid")
+            let portgroupID = try Self.required(source, "portgroupid", type)
+            self = .vds(switchID: switchID, portID: portID, portgroupID: portgroupID, connectionID: try long("connectionid"))
         }
+    }
+
+    /// A required attribute of `<source>` (whose presence the caller has checked).
+    private static func required(_ source: XMLElement?, _ attribute: String, _ type: InterfaceType) throws(PatchbayError) -> String {
+        guard let source else { throw PatchbayError(.xmlError, "interface type='\(type.rawValue)' requires a 'source' element", domain: .domain) }
+        return try source.domainRequired(attribute)
+    }
+
+    /// A socket's `port`: libvirt reads any int and leaves the range to the hypervisor.
+    private static func socketPort(_ element: XMLElement) throws(PatchbayError) -> Int32 {
+        let text = try element.domainRequired("port")
+        guard let value = Int32(text.trimmingWhitespace) else {
+            throw PatchbayError(.xmlError, "Invalid value for attribute 'port' in element '\(element.name)': '\(text)'. Expected integer value", domain: .domain)
+        }
+        return value
     }
 
     /// The `<source>` element libvirt prints, or nil when it would be empty.
@@ -199,9 +231,9 @@ public enum InterfaceSource: Hashable, Sendable {
             break
         case .vds(let switchID, let portID, let portgroupID, let connectionID):
             source.set("switchid", switchID.description)
-            source.set("portid", portID.map { String($0) })
+            source.set("portid", String(portID))
             source.set("portgroupid", portgroupID)
-            source.set("connectionid", connectionID.map { String($0) })
+            source.set("connectionid", String(connectionID))
         }
         return source.attributes.isEmpty && source.elements.isEmpty ? nil : source
     }

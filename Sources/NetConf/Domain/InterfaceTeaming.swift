@@ -14,20 +14,29 @@ public enum InterfaceTeaming: Hashable, Sendable {
 
     /// Parses `<teaming type= persistent=/>` of an `<interface>`, or of a `<hostdev>` when `forHostdev`
     /// (a hostdev can only be the transient half, and libvirt words its refusals differently).
-    public init(xml element: XMLElement, forHostdev: Bool = false) throws(PatchbayError) {
-        guard let kind = try element.enumeration("type", Kind.self) else {
-            throw PatchbayError(.xmlError, "missing teaming type (persistent|transient)", domain: .domain)
+    /// A `<teaming>` without a type (or an empty one) is no teaming at all (nil), as libvirt reads it,
+    /// unless it names a persistent partner.
+    public static func parse(_ element: XMLElement, forHostdev: Bool = false) throws(PatchbayError) -> InterfaceTeaming? {
+        guard let text = element.attribute("type") else {
+            if element.attribute("persistent") != nil {
+                throw PatchbayError(.configUnsupported, "unknown teaming type '(null)'", domain: .domain)
+            }
+            return nil
+        }
+        if text.isEmpty { return nil }
+        guard let kind = Kind(rawValue: text) else {
+            throw PatchbayError(.configUnsupported, "unknown teaming type '\(text)'", domain: .domain)
         }
         let persistent = element.attribute("persistent")
         switch (kind, persistent) {
         case (.persistent, nil) where !forHostdev:
-            self = .persistent
+            return .persistent
         case (.persistent, _):
             throw PatchbayError(.configUnsupported, forHostdev
                 ? "teaming hostdev devices must have type='transient'"
                 : "teaming persistent attribute not allowed if teaming type is 'persistent'", domain: .domain)
         case (.transient, let persistent?):
-            self = .transient(persistent: persistent)
+            return .transient(persistent: persistent)
         case (.transient, nil):
             throw PatchbayError(.configUnsupported, forHostdev
                 ? "missing required persistent attribute in hostdev teaming element"

@@ -6,6 +6,10 @@ import NetCore
 /// the PIIX3 functions). q35: each PCI Express device sits alone on a pcie-root-port (existing
 /// free ports first, then new ones with the next controller index); conventional PCI devices
 /// share a pcie-to-pci-bridge created on first need.
+///
+/// libvirt first finds out, in a dry run, which controllers the domain lacks and adds them all; then
+/// the added pcie-to-pci-bridge, being a controller, takes its root port before any other device.
+/// So a planner is run twice: once to learn `created`, then again made with `precreated:` that list.
 public struct PCIAddressPlanner: Sendable {
     /// How a device attaches to the PCI topology.
     public enum Connection: Sendable {
@@ -26,12 +30,16 @@ public struct PCIAddressPlanner: Sendable {
     private var nextControllerIndex: UInt32
     /// q35: the pcie-to-pci-bridge bus, once added.
     private var bridgeBus: UInt32?
+    /// q35: the controllers this planner added, in order (index, and whether it is the pcie-to-pci-bridge).
+    public private(set) var created: [(index: UInt32, isBridge: Bool)] = []
 
     /// Creates a planner.
     /// - Parameters:
     ///   - reserved: addresses written in the document (they are never handed out).
     ///   - controllerIndexes: indexes of the PCI controllers in the document, with whether each is a pcie-root-port.
-    public init(family: DomainMachine.Family, reserved: [PCIAddress], controllerIndexes: [(index: UInt32, isRootPort: Bool)]) {
+    ///   - precreated: the controllers a dry run of the same domain added (see the type's documentation).
+    public init(family: DomainMachine.Family, reserved: [PCIAddress], controllerIndexes: [(index: UInt32, isRootPort: Bool)],
+                precreated: [(index: UInt32, isBridge: Bool)] = []) {
         self.family = family
         for address in reserved {
             usedSlots.insert(address.slotKey)
@@ -51,6 +59,14 @@ public struct PCIAddressPlanner: Sendable {
         case .s390, .other:
             break
         }
+        guard !precreated.isEmpty else { return }
+        rootPorts = (rootPorts + precreated.filter { !$0.isBridge }.map(\.index)).sorted()
+        nextControllerIndex = max(nextControllerIndex, (precreated.map(\.index).max() ?? 0) + 1)
+        if let bridge = precreated.first(where: \.isBridge) {
+            // The added bridge is placed with the controllers, before every other device.
+            _ = takeRootPort()
+            bridgeBus = bridge.index
+        }
     }
 
     /// Takes `slot` on bus 0 when it is free (the primary video's place). When it is taken, libvirt
@@ -68,9 +84,13 @@ public struct PCIAddressPlanner: Sendable {
                 return try PCIAddress(domain: 0, bus: UInt64(bus), slot: 0, function: 0)
             }
             if bridgeBus == nil {
-                // The bridge is itself a PCIe device: its root port is added first, then the bridge.
-                _ = takeRootPort()
+                // The bridge is itself a PCIe device: libvirt adds a new root port for it, then the bridge
+                // (where the bridge really goes is decided later: the first free root port).
+                created.append((nextControllerIndex, false))
+                usedBuses.insert(nextControllerIndex)
+                nextControllerIndex += 1
                 bridgeBus = nextControllerIndex
+                created.append((nextControllerIndex, true))
                 nextControllerIndex += 1
             }
             return try nextOnBus(bridgeBus ?? 0, from: 1)
@@ -88,6 +108,7 @@ public struct PCIAddressPlanner: Sendable {
         let bus = nextControllerIndex
         nextControllerIndex += 1
         usedBuses.insert(bus)
+        created.append((bus, false))
         return bus
     }
 

@@ -16,14 +16,18 @@ extension DomainInterface {
     public func validateForQEMU() throws(PatchbayError) {
         let virtio = model?.isVirtio ?? false
         if type == .vhostuser && !virtio { throw Self.vhostUserModelError }
-        // Transport options belong to virtio devices only.
-        if !virtio, let option = InterfaceDriver.virtioOptions.first(where: { driver?.virtioOptions[$0] != nil }) {
-            throw PatchbayError(.configUnsupported, "\(option) driver option is only supported for virtio devices", domain: .domain)
-        }
         try validateGuestIPs()
-        try info.validateForQEMU()
+        // QEMU's VIO bus registers are 32-bit.
+        if case .other(.spaprVio, let attributes) = info.address, let text = attributes.first(where: { $0.name == "reg" })?.value,
+           let reg = UInt64(text.dropFirst(2), radix: 16), reg > UInt64(UInt32.max) {
+            throw PatchbayError(.configUnsupported, "spapr-vio reg='0x\(String(reg, radix: 16))' exceeds maximum possible value (0xffffffff)", domain: .domain)
+        }
+        // A hostdev NIC's address may still be a USB one to hand out: checked once addresses are known.
+        if type != .hostdev { try info.validateForQEMU() }
         if type == .vdpa, let model, !virtio {
-            throw PatchbayError(.configUnsupported, "invalid model for interface of type 'vdpa': '\(model)'", domain: .domain)
+            // libvirt names a model it does not know 'unknown'.
+            let name = InterfaceModel.knownNames.contains(model.name) ? model.name : "unknown"
+            throw PatchbayError(.configUnsupported, "invalid model for interface of type 'vdpa': '\(name)'", domain: .domain)
         }
         if virtio { try driver?.checkQueueSizes() }
         if mtu != nil && !supportsMTU {
@@ -31,7 +35,7 @@ extension DomainInterface {
         }
         switch teaming {
         case .persistent where !virtio:
-            throw PatchbayError(.configUnsupported, "virtio-net teaming persistent interface must be <model type='virtio'/>, not '\(model?.name ?? "")'", domain: .domain)
+            throw PatchbayError(.configUnsupported, "virtio-net teaming persistent interface must be <model type='virtio'/>, not '\(model?.name ?? "(null)")'", domain: .domain)
         case .transient where type != .hostdev && type != .network:
             throw PatchbayError(.configUnsupported, "virtio-net teaming transient interface must be type='hostdev', not '\(type.rawValue)'", domain: .domain)
         default:
