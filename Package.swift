@@ -24,15 +24,16 @@ let package = Package(
         .target(name: "NetCore"),
         .target(name: "NetXML", dependencies: ["NetCore", "CLibXML2"]),
         .target(name: "NetConf", dependencies: ["NetCore", "NetXML"]),
-        .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI"]),
-        .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI"]),
-        .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet"]),
+        .target(name: "HostOS", dependencies: ["NetCore", "CLinuxUAPI"]),
+        .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI", "HostOS"]),
+        .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI", "HostOS"]),
+        .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet", "HostOS"]),
         .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet"]),
         .target(
             name: "PatchbayDaemon",
             dependencies: [
-                "NetDriver", "RemoteProtocol", "NetCore", "NetConf", "HostNet",
+                "NetDriver", "RemoteProtocol", "NetCore", "NetConf",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -57,21 +58,22 @@ let package = Package(
         ),
         .executableTarget(
             name: "patchbay-bench",
-            dependencies: ["NetConf", "NetXML", "Conformance", "CLibXML2", "HostNet", "Netlink", "NetCore", "NetDriver"],
+            dependencies: ["NetConf", "NetXML", "Conformance", "CLibXML2", "HostNet", "HostOS", "Netlink", "NetCore", "NetDriver"],
             path: "bench/patchbay-bench"
         ),
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore", "TestSupport"]),
         .testTarget(name: "NetXMLTests", dependencies: ["NetXML", "TestSupport"]),
         .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML", "TestSupport"], resources: [.copy("Fixtures")]),
-        .target(name: "TestSupport", dependencies: ["CLinuxUAPI"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CLinuxUAPI", "HostOS"], path: "Tests/TestSupport"),
+        .testTarget(name: "HostOSTests", dependencies: ["HostOS", "NetCore", "TestSupport"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"]),
-        .testTarget(name: "HostNetTests", dependencies: ["HostNet", "Netlink", "NetConf", "NetCore", "TestSupport"]),
+        .testTarget(name: "HostNetTests", dependencies: ["HostNet", "HostOS", "Netlink", "NetConf", "NetCore", "TestSupport"]),
         .executableTarget(
             name: "patchbay-driver-torture",
-            dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink", "TestSupport"],
+            dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "HostOS", "Netlink", "TestSupport"],
             path: "Tests/DriverTorture"
         ),
-        .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "Netlink", "TestSupport"]),
+        .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "HostOS", "Netlink", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
         .testTarget(name: "RemoteProtocolTests", dependencies: ["RemoteProtocol", "NetCore"]),
         .testTarget(
@@ -80,6 +82,7 @@ let package = Package(
                 "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -1,3 +1,4 @@
+import HostOS
 import NetCore
 import Netlink
 

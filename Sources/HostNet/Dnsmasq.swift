@@ -1,5 +1,6 @@
 import CLinuxUAPI
 import Glibc
+import HostOS
 import NetConf
 import NetCore
 

@@ -1,3 +1,4 @@
+import HostOS
 import NetCore
 
 /// What Patchbay knows about the host's dnsmasq: where it is and which version it is.

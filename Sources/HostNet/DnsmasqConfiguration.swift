@@ -4,35 +4,42 @@ import NetCore
 /// Where one network's dnsmasq files live inside a state directory.
 ///
 /// The names are libvirt's (`NAME.conf`, `NAME.hostsfile`, `NAME.addnhosts`), so the generated
-/// configuration reads like libvirt's and tools that know libvirt's layout find the files.
+/// configuration reads like libvirt's and tools that know libvirt's layout find the files; NAME is
+/// the network's `NetworkFileName` stem (the name itself for every ordinary name), so a network
+/// called `..` or with a 300-byte name still gets files of its own inside the directory.
 public struct DnsmasqPaths: Hashable, Sendable {
     /// The directory holding the files.
     public var stateDirectory: String
     /// The network's name.
     public var networkName: String
+    /// What the files are named after.
+    public var fileName: NetworkFileName
 
     /// Paths for `networkName` under `stateDirectory`.
     public init(stateDirectory: String, networkName: String) {
         self.stateDirectory = stateDirectory
         self.networkName = networkName
+        fileName = NetworkFileName(networkName: networkName)
     }
 
     /// The configuration file passed with `--conf-file`.
-    public var configFile: String { "\(stateDirectory)/\(networkName).conf" }
+    public var configFile: String { "\(stateDirectory)/\(fileName.appending(".conf"))" }
     /// The DHCP reservations file (`dhcp-hostsfile=`).
-    public var dhcpHostsFile: String { "\(stateDirectory)/\(escapedName).hostsfile" }
+    public var dhcpHostsFile: String { "\(stateDirectory)/\(escapedStem).hostsfile" }
     /// The extra DNS names file (`addn-hosts=`).
-    public var additionalHostsFile: String { "\(stateDirectory)/\(escapedName).addnhosts" }
+    public var additionalHostsFile: String { "\(stateDirectory)/\(escapedStem).addnhosts" }
     /// The pid file dnsmasq writes when Patchbay starts it.
-    public var pidFile: String { "\(stateDirectory)/\(networkName).pid" }
+    public var pidFile: String { "\(stateDirectory)/\(fileName.appending(".pid"))" }
     /// The lease database dnsmasq keeps when Patchbay starts it.
-    public var leaseFile: String { "\(stateDirectory)/\(networkName).leases" }
+    public var leaseFile: String { "\(stateDirectory)/\(fileName.appending(".leases"))" }
 
     /// libvirt builds the two host-file names with its XML-escaping buffer call, so a name holding
-    /// `&<>'"` gets entities in those paths (and only there); mirrored so the files match.
-    private var escapedName: String {
+    /// `&<>'"` gets entities in those paths (and only there); mirrored so the files match. (An
+    /// escaped stem has none of these characters; `NetworkFileName` counts the entities in its
+    /// length limit.)
+    private var escapedStem: String {
         var text = ""
-        for character in networkName {
+        for character in fileName.stem {
             switch character {
             case "&": text += "&amp;"
             case "<": text += "&lt;"

@@ -71,7 +71,7 @@ public enum FirewallPlan {
     }
 
     /// nft strings have no escapes: quotes and backslashes are dropped from the comment.
-    private static func commentText(_ text: String) -> String {
+    static func commentText(_ text: String) -> String {
         String(text.unicodeScalars.filter { $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }.prefix(100).map(Character.init))
     }
 

@@ -1,5 +1,6 @@
 import CLinuxUAPI
 import Glibc
+import HostOS
 import NetCore
 import Netlink
 

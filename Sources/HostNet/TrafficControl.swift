@@ -1,3 +1,4 @@
+import HostOS
 import NetConf
 import NetCore
 import Netlink
@@ -44,10 +45,7 @@ public struct TrafficControl: Sendable {
                 if let outboundDevice {
                     try shapeEgress(of: outboundDevice, rate: outbound)
                 } else {
-                    let ifb = try ifbName(for: device)
-                    try links.createLink(ifb, kind: .ifb, group: group)
-                    try links.setLink(ifb, up: true)
-                    try shapeEgress(of: ifb, rate: outbound)
+                    let ifb = try shapeThroughIFB(for: device, rate: outbound, group: group)
                     redirect = TrafficControlPlan.ingressRedirect(device: device.value, ifb: ifb.value)
                 }
             }
@@ -57,6 +55,24 @@ public struct TrafficControl: Sendable {
             try? remove(from: device, outboundDevice: outboundDevice)
             throw error
         }
+    }
+
+    /// Creates `device`'s IFB (in device group `group` when given), up, with an HTB shaping to
+    /// `rate`; what feeds it is the caller's (a tc redirect for a guest device, nftables for a
+    /// network's bridge). Returns the IFB's name.
+    public func shapeThroughIFB(for device: InterfaceName, rate: BandwidthRate, group: UInt32? = nil) throws(PatchbayError) -> InterfaceName {
+        let ifb = try ifbName(for: device)
+        try links.createLink(ifb, kind: .ifb, group: group)
+        try links.setLink(ifb, up: true)
+        try shapeEgress(of: ifb, rate: rate)
+        return ifb
+    }
+
+    /// Whether `device`'s IFB exists and carries Patchbay's HTB.
+    public func ifbShapes(_ device: InterfaceName) throws(PatchbayError) -> Bool {
+        let ifb = try ifbName(for: device)
+        guard try links.link(named: ifb) != nil else { return false }
+        return try installed(on: ifb).root
     }
 
     /// HTB root, one class and a fifo leaf on `device`'s egress, over netlink (no process).

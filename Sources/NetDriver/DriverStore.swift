@@ -1,6 +1,6 @@
 import Dispatch
 import Glibc
-import HostNet
+import HostOS
 import NetConf
 import NetCore
 import NetXML
@@ -17,9 +17,12 @@ public enum StatusPhase: String, Sendable {
 
 /// The config and state directories (DESIGN.md "State and recovery").
 ///
-/// config: `networks/NAME.xml` (persistent definitions), `autostart/NAME` (marks).
-/// state:  `networks/NAME.xml` (`<networkstatus>`: runtime + live definition of active networks),
-///         `ports/NETWORK-UUID/PORT-UUID.xml` (one file per port: the resolved binding).
+/// config: `networks/STEM.xml` (persistent definitions), `autostart/STEM` (marks).
+/// state:  `networks/STEM.xml` (`<networkstatus>`: runtime + live definition of active networks),
+///         `ports/NETWORK-UUID/PORT-UUID.xml` (one file per port: the resolved binding),
+///         `host/STEM/` (the network's host files, dnsmasq's).
+/// STEM is the network's `NetworkFileName`: every name on disk comes from it, so no network name
+/// can address `.`, `..`, a hidden or temporary file or anything outside its directory.
 public struct DriverStore: Sendable {
     /// Persistent definitions live here.
     public let configDirectory: String
@@ -42,16 +45,8 @@ public struct DriverStore: Sendable {
         var directories = ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks"]
         directories += AtomicFile.list("\(stateDirectory)/ports").map { "\(stateDirectory)/ports/\($0)" }
         for directory in directories {
-            guard let handle = opendir(directory) else { continue }
-            var stale: [String] = []
-            while let entry = readdir(handle) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                }
-                if AtomicFile.isTemporary(name) { stale.append(name) }
-            }
-            closedir(handle)
-            for name in stale { unlink("\(directory)/\(name)") }
+            // Read through DirectoryListing: copying a dirent's d_name by value reads past libc's buffer.
+            for name in AtomicFile.interruptedWrites(in: directory) { unlink("\(directory)/\(name)") }
         }
     }
 
@@ -59,31 +54,48 @@ public struct DriverStore: Sendable {
 
     /// Saves a persistent definition.
     public func saveConfig(_ network: NetworkDefinition) throws(PatchbayError) {
-        try AtomicFile.write(network.formatXML(inactive: true), to: "\(configDirectory)/networks/\(network.name).xml")
+        try AtomicFile.write(network.formatXML(inactive: true), to: configPath(network.name))
     }
 
     /// Removes a persistent definition and its autostart mark.
     public func deleteConfig(_ name: String) throws(PatchbayError) {
-        try AtomicFile.remove("\(configDirectory)/autostart/\(name)")
-        try AtomicFile.remove("\(configDirectory)/networks/\(name).xml")
+        try AtomicFile.remove(autostartPath(name))
+        try AtomicFile.remove(configPath(name))
     }
 
-    /// Every persistent definition (unreadable files are reported, not fatal).
+    /// Every persistent definition (unreadable files are reported, not fatal). A definition found
+    /// under another file name than its network's stem (written before names were escaped) is
+    /// moved to its stem, with its autostart mark, so later writes and removals find it.
     public func loadConfigs() -> (networks: [NetworkDefinition], problems: [String]) {
-        let (networks, problems) = Self.parseAll(in: "\(configDirectory)/networks") { text throws(PatchbayError) in
+        let directory = "\(configDirectory)/networks"
+        let paths = AtomicFile.list(directory, suffix: ".xml").map { "\(directory)/\($0)" }
+        let (parsed, problems) = Self.parseAll(paths: paths) { text throws(PatchbayError) in
             try NetworkDefinition.parse(xml: text)
         }
-        return (networks, problems)
+        var moveProblems: [String] = []
+        for (index, network) in parsed where paths[index] != configPath(network.name) {
+            let oldStem = Self.stem(ofFile: paths[index], suffix: ".xml")
+            if let problem = Self.move(paths[index], to: configPath(network.name)) { moveProblems.append(problem); continue }
+            _ = Self.move("\(configDirectory)/autostart/\(oldStem)", to: autostartPath(network.name))
+        }
+        return (parsed.map(\.1), problems + moveProblems)
     }
 
     /// Sets or clears the autostart mark.
     public func setAutostart(_ name: String, _ on: Bool) throws(PatchbayError) {
-        let path = "\(configDirectory)/autostart/\(name)"
-        if on { try AtomicFile.write("", to: path) } else { try AtomicFile.remove(path) }
+        if on { try AtomicFile.write("", to: autostartPath(name)) } else { try AtomicFile.remove(autostartPath(name)) }
     }
 
-    /// Names marked for autostart.
-    public func autostartNames() -> Set<String> { Set(AtomicFile.list("\(configDirectory)/autostart")) }
+    /// Those of `names` that are marked for autostart (one directory read for all of them).
+    public func autostartNames(among names: [String]) -> Set<String> {
+        let marks = Set(AtomicFile.list("\(configDirectory)/autostart"))
+        return Set(names.filter { marks.contains(NetworkFileName(networkName: $0).stem) })
+    }
+
+    /// The directory for the host files (dnsmasq's) of the network called `name`.
+    public func hostDirectory(_ name: String) -> String {
+        "\(stateDirectory)/host/\(NetworkFileName(networkName: name).stem)"
+    }
 
     // MARK: state
 
@@ -93,23 +105,61 @@ public struct DriverStore: Sendable {
         var root = XMLElement("networkstatus", attributes: phase == .running ? [] : [("phase", phase.rawValue)])
         root.append(runtime.xml)
         root.append(network.xml(inactive: false))
-        try AtomicFile.write(XMLWriter.document(root), to: "\(stateDirectory)/networks/\(network.name).xml")
+        try AtomicFile.write(XMLWriter.document(root), to: statusPath(network.name))
     }
 
     /// Forgets an active network's status.
     public func deleteStatus(_ name: String) throws(PatchbayError) {
-        try AtomicFile.remove("\(stateDirectory)/networks/\(name).xml")
+        try AtomicFile.remove(statusPath(name))
     }
 
-    /// Every recorded active network.
+    /// Every recorded active network. A status found under another file name than its network's
+    /// stem (written before names were escaped) is moved to its stem, like a definition. (The
+    /// host directory of a network that was running across such an upgrade is not moved: its
+    /// dnsmasq keeps the old paths on its command line.)
     public func loadStatuses() -> (networks: [(NetworkDefinition, NetworkRuntime, StatusPhase)], problems: [String]) {
-        let (found, problems) = Self.parseAll(in: "\(stateDirectory)/networks") { text throws(PatchbayError) in
+        let directory = "\(stateDirectory)/networks"
+        let paths = AtomicFile.list(directory, suffix: ".xml").map { "\(directory)/\($0)" }
+        let (found, problems) = Self.parseAll(paths: paths) { text throws(PatchbayError) in
             let root = try XMLParser.parse(text)
             guard let network = root.element("network") else { throw .internalError("no <network> in status file") }
             let phase = root.attribute("phase").flatMap(StatusPhase.init(rawValue:)) ?? .running
             return (try NetworkDefinition.parse(element: network), NetworkRuntime(xml: root.element("runtime") ?? XMLElement("runtime")), phase)
         }
-        return (found, problems)
+        var moveProblems: [String] = []
+        for (index, status) in found where paths[index] != statusPath(status.0.name) {
+            if let problem = Self.move(paths[index], to: statusPath(status.0.name)) { moveProblems.append(problem) }
+        }
+        return (found.map(\.1), problems + moveProblems)
+    }
+
+    private func configPath(_ name: String) -> String {
+        "\(configDirectory)/networks/\(NetworkFileName(networkName: name).appending(".xml"))"
+    }
+
+    private func autostartPath(_ name: String) -> String {
+        "\(configDirectory)/autostart/\(NetworkFileName(networkName: name).stem)"
+    }
+
+    private func statusPath(_ name: String) -> String {
+        "\(stateDirectory)/networks/\(NetworkFileName(networkName: name).appending(".xml"))"
+    }
+
+    /// The file name of `path` without its directory and `suffix`.
+    private static func stem(ofFile path: String, suffix: String) -> String {
+        let file = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        return file.hasSuffix(suffix) ? String(file.dropLast(suffix.count)) : file
+    }
+
+    /// Renames `source` to `target` unless `target` exists (then both stay, and the clash is
+    /// reported); nil when done or when there was nothing to move.
+    private static func move(_ source: String, to target: String) -> String? {
+        guard access(source, F_OK) == 0 else { return nil }
+        guard access(target, F_OK) != 0 else { return "\(source): not moved to '\(target)', which exists" }
+        guard rename(source, target) == 0 else {
+            return "\(source): cannot move to '\(target)': \(String(cString: strerror(errno)))"
+        }
+        return nil
     }
 
     /// Writes a port's file (before any kernel object for it exists).
@@ -217,13 +267,6 @@ public struct DriverStore: Sendable {
         var ports: [LibvirtUUID: [NetworkPortDefinition]] = [:]
         for (index, port) in parsed { ports[paths[index].0, default: []].append(port) }
         return (ports, problems)
-    }
-
-    /// Parses every `.xml` file of `directory` on all cores, in file order; unreadable or invalid
-    /// files are reported with their path instead.
-    static func parseAll<T>(in directory: String, _ parse: @escaping @Sendable (String) throws(PatchbayError) -> T) -> (values: [T], problems: [String]) {
-        let (parsed, problems) = parseAll(paths: AtomicFile.list(directory, suffix: ".xml").map { "\(directory)/\($0)" }, parse)
-        return (parsed.map(\.1), problems)
     }
 
     /// Parses the files at `paths` on all cores (restart time is mostly this); each value comes

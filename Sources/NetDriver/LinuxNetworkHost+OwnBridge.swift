@@ -1,4 +1,5 @@
 import HostNet
+import HostOS
 import NetConf
 import NetCore
 import Netlink
@@ -76,8 +77,8 @@ extension LinuxNetworkHost {
         }
     }
 
-    /// The network's static routes, through gateways on its own subnets (removed with the bridge).
-    /// The route metric is not applied: the netlink route call has no priority attribute yet.
+    /// The network's static routes, through gateways on its own subnets (removed with the bridge),
+    /// each with its `metric` as the route's priority.
     func addRoutes(of network: NetworkDefinition, bridge: InterfaceName) throws(PatchbayError) {
         for route in network.routes {
             let bits: Int
@@ -87,7 +88,7 @@ extension LinuxNetworkHost {
                 bits = Int(route.prefix ?? 0)
             }
             try links.addRoute(to: route.address, prefix: try PrefixLength(bits, family: route.address.family),
-                               via: route.gateway, device: bridge)
+                               via: route.gateway, device: bridge, metric: route.metric)
         }
     }
 

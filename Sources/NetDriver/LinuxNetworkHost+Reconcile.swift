@@ -100,10 +100,9 @@ extension LinuxNetworkHost {
         return true
     }
 
-    /// Whether the qdiscs `bandwidth` needs are on the bridge (HTB root for inbound, ingress for outbound).
+    /// Whether what `bandwidth` needs is in place (HTB root for inbound; IFB, its HTB and the
+    /// redirect for outbound).
     private func shapingInstalled(_ bandwidth: Bandwidth, on bridge: InterfaceName) -> Bool {
-        if bandwidth.inbound?.average != nil, (try? links.qdiscKind(of: bridge, at: .root)) != "htb" { return false }
-        if bandwidth.outbound?.average != nil, (try? links.qdiscKind(of: bridge, at: .ingress)) != "ingress" { return false }
-        return true
+        (try? shaping.isInstalled(bandwidth, bridge: bridge)) ?? false
     }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import HostNet
+import HostOS
 import NetConf
 import NetCore
 import Netlink
@@ -47,7 +48,6 @@ public final class LinuxNetworkHost: NetworkHost {
     /// Brings `network` up as its forward mode asks; undoes its own steps when one fails.
     public func start(_ network: NetworkDefinition, floors: [PortFloor], stateDirectory: String) throws(PatchbayError) -> NetworkRuntime {
         try NetworkStartChecks.checkKernelSupport(network, features: features)
-        try NetworkStartChecks.checkShaping(network)
         switch network.forwardMode {
         case nil, .nat, .route, .open:
             return try startWithOwnBridge(network, floors: floors, stateDirectory: stateDirectory)
@@ -93,7 +93,12 @@ public final class LinuxNetworkHost: NetworkHost {
         if runtime.ownsBridge, let name = runtime.bridge, let group = runtime.deviceGroup {
             attempt { () throws(PatchbayError) in
                 let bridge = try InterfaceName(name)
-                if let link = try links.link(named: bridge), link.group == group { try shaping.remove(bridge: bridge) }
+                if let link = try links.link(named: bridge) {
+                    if link.group == group { try shaping.remove(bridge: bridge) }
+                } else {
+                    // The bridge vanished: its outbound redirect table (named after it) is still ours.
+                    try shaping.removeLeftovers(bridge: bridge)
+                }
             }
             attempt { () throws(PatchbayError) in try links.deleteGroup(group) }
         }

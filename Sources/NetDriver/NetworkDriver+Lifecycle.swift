@@ -144,8 +144,12 @@ extension NetworkDriver {
         if let other = networks.values.first(where: { $0.uuid == network.uuid && $0.name != network.name }) {
             throw PatchbayError(.operationFailed, "network '\(other.name)' is already defined with uuid \(network.uuid)")
         }
-        if let bridge = network.bridge.name, !bridge.contains("%"),
-           networks.values.contains(where: { $0.bridgeName == bridge && $0.name != network.name }) {
+        // Only a network that makes its own bridge claims the name (libvirt 9.0): any number of
+        // bridge-mode networks may share one host bridge, but a bridge of ours must not take a
+        // name any other network mentions, whatever its mode, live or persistent.
+        let makesBridge = network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true
+        if makesBridge, let bridge = network.bridge.name, !bridge.contains("%d"),
+           networks.values.contains(where: { $0.name != network.name && $0.bridgeNames.contains(bridge) }) {
             throw PatchbayError(.internalError, "bridge name '\(bridge)' already in use.")
         }
     }
@@ -193,6 +197,21 @@ extension NetworkDriver {
         lock.withLock {
             guard let object = networks[name], let mode = (object.live ?? object.config)?.forwardMode else { return false }
             return !mode.hasLibvirtBridge
+        }
+    }
+
+    /// Whether creating or deleting a port of network `name` stays inside the driver (file
+    /// writes, no process): true unless the network can give its ports a floor, because a floor
+    /// is a class on the bridge, put there by a tc process. An unknown network is quick too (the
+    /// answer is an error).
+    public func portChangesAreQuick(network name: String) -> Bool {
+        lock.withLock {
+            guard let object = networks[name] else { return true }
+            // Both definitions: the persistent one is what a start in between would run.
+            return [object.live, object.config].allSatisfy { definition in
+                guard let definition else { return true }
+                return definition.bandwidth?.inbound?.average == nil || !FloorAdmission.allowsFloor(definition.forwardMode)
+            }
         }
     }
 }

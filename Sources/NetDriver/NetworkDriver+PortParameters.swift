@@ -91,9 +91,18 @@ extension NetworkDriver {
                 port.classID = (NetworkFloorClasses.first...).first { !used.contains($0) }
             }
             if newFloor == nil { port.classID = nil }
-            if oldFloor != newFloor {
+            guard oldFloor != newFloor else {
+                try store.savePort(port, network: network.uuid)
+                return commit(port, in: object, network: network)
+            }
+            // The file first when a class is to exist (a crash then leaves a file that names it);
+            // a floor that goes away leaves the bridge first and the file after, like a port.
+            if newFloor != nil { try store.savePort(port, network: network.uuid) }
+            var unplugged = false
+            do throws(PatchbayError) {
                 if let classID = old.classID, oldFloor != nil {
                     try host.unplugFloor(classID: classID, network: network, runtime: runtime, flooredTotal: others)
+                    unplugged = true
                 }
                 if let floor = newFloor, let classID = port.classID {
                     do throws(PatchbayError) {
@@ -104,23 +113,23 @@ extension NetworkDriver {
                         throw error
                     }
                 }
-            }
-            do throws(PatchbayError) {
-                try store.savePort(port, network: network.uuid)
+                if newFloor == nil { try store.savePort(port, network: network.uuid) }
             } catch {
-                if oldFloor != newFloor {
-                    if let classID = port.classID, newFloor != nil {
-                        try? host.unplugFloor(classID: classID, network: network, runtime: runtime, flooredTotal: others)
-                    }
-                    restoreFloor(old, network: network, runtime: runtime, others: others)
-                }
+                // The bridge gets the old floor back (or never lost it), and so does the file.
+                if unplugged && newFloor == nil { restoreFloor(old, network: network, runtime: runtime, others: others) }
+                try? store.savePort(old, network: network.uuid)
                 throw error
             }
-            object.ports[uuid] = port
-            object.recount()
-            networks[name] = object
-            hub.publish(.port(network: name, networkUUID: network.uuid, port: uuid, change: .bandwidthChanged))
+            commit(port, in: object, network: network)
         }
+    }
+
+    /// Records a port's new parameters in memory and tells the subscribers.
+    private func commit(_ port: NetworkPortDefinition, in object: NetworkObject, network: NetworkDefinition) {
+        object.ports[port.uuid] = port
+        object.recount()
+        networks[network.name] = object
+        hub.publish(.port(network: network.name, networkUUID: network.uuid, port: port.uuid, change: .bandwidthChanged))
     }
 
     /// Puts a port's previous floor back on the bridge after a failed change (best effort: the

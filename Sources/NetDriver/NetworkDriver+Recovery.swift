@@ -11,7 +11,7 @@ extension NetworkDriver {
         let snapshot = store.takeRestartSnapshot()
         let (configs, configProblems) = store.loadConfigs()
         loadProblems = configProblems
-        let autostart = store.autostartNames()
+        let autostart = store.autostartNames(among: configs.map(\.name))
         for network in configs {
             let object = NetworkObject()
             object.config = network

@@ -27,7 +27,7 @@ public final class NetworkDriver: @unchecked Sendable {
     }
 
     /// Directory for a network's host files (dnsmasq configuration and leases).
-    func hostStateDirectory(_ name: String) -> String { "\(store.stateDirectory)/host/\(name)" }
+    func hostStateDirectory(_ name: String) -> String { store.hostDirectory(name) }
 
     // MARK: lookup
 

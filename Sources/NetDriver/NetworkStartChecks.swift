@@ -66,19 +66,6 @@ enum NetworkStartChecks {
         }
     }
 
-    /// Refuses shaping that would break the network instead of shaping it.
-    ///
-    /// Measured here: with a nat network's outbound shaping (bridge ingress redirected to an IFB),
-    /// forwarded packets leave through the uplink but the NATed conversation never completes,
-    /// while routed (non-NAT) and local traffic pass. Until that is understood the combination is
-    /// refused rather than silently black-holing the network's guests.
-    static func checkShaping(_ network: NetworkDefinition) throws(PatchbayError) {
-        if network.forwardMode == .nat, network.bandwidth?.outbound?.average != nil {
-            throw PatchbayError(.operationUnsupported,
-                                "network '\(network.name)': an outbound <bandwidth> on a network with forward mode 'nat' is not supported by Patchbay on this host kernel yet (NATed traffic redirected through an IFB at the bridge is lost); use inbound shaping or per-port outbound shaping")
-        }
-    }
-
     /// The host bridge of a bridge-mode network: it must exist and be a bridge. Nothing is created.
     static func hostBridge(_ name: String, of network: NetworkDefinition, links: Rtnetlink) throws(PatchbayError) -> InterfaceName {
         let bridge = try InterfaceName(name)

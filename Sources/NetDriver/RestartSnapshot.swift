@@ -1,5 +1,4 @@
 import Glibc
-import HostNet
 import NetConf
 import NetCore
 import NetXML

@@ -25,17 +25,24 @@ public final class LinkMonitor: @unchecked Sendable {
     private var running = true
     private var known: [Int32: LinkInfo] = [:]
 
+    /// The multicast groups a monitor's socket joins: link changes only (RTMGRP_LINK).
+    public static let groups = UInt32(RTMGRP_LINK)
+
     /// Starts monitoring the calling thread's namespace, or the namespace file at `namespace`.
-    public init(namespace: String? = nil) throws(PatchbayError) {
-        let groups = UInt32(RTMGRP_LINK)
+    public convenience init(namespace: String? = nil) throws(PatchbayError) {
         if let namespace {
-            socket = try NetlinkSocket(namespace: namespace, groups: groups)
+            try self.init(socket: NetlinkSocket(namespace: namespace, groups: Self.groups))
         } else {
-            socket = try NetlinkSocket(groups: groups)
+            try self.init(socket: NetlinkSocket(groups: Self.groups))
         }
+    }
+
+    /// Starts monitoring over `socket`, which must have joined `groups`: the links it dumps now are
+    /// the baseline, and only later notifications are events.
+    public init(socket: NetlinkSocket) throws(PatchbayError) {
+        self.socket = socket
         try socket.setReceiveTimeout(milliseconds: 200)
         (events, continuation) = AsyncStream.makeStream(of: LinkEvent.self, bufferingPolicy: .unbounded)
-        // Links that exist now are the baseline; only later changes are events.
         for link in try Rtnetlink(socket: socket).links() { known[link.index] = link }
         let thread = DetachedThread { [self] in self.loop() }
         guard thread.start() else { throw .internalError("cannot start the link monitor thread") }
@@ -52,6 +59,9 @@ public final class LinkMonitor: @unchecked Sendable {
         while isRunning {
             let messages: [(type: UInt16, body: ArraySlice<UInt8>)]
             do { messages = try socket.nextNotifications() } catch .socket(_, let code) where code == EAGAIN || code == EINTR {
+                continue
+            } catch .malformed {
+                // A datagram that cannot be read whole is dropped; the next one is read as usual.
                 continue
             } catch {
                 break
@@ -74,11 +84,6 @@ public final class LinkMonitor: @unchecked Sendable {
         guard let previous = known[link.index] else { return .appeared(link) }
         return previous.carrier != link.carrier || previous.isUp != link.isUp ? .changed(link) : nil
     }
-}
-
-extension Rtnetlink {
-    /// Operations over an existing socket (used by monitors for their baseline).
-    convenience init(socket: NetlinkSocket) { self.init(wrapping: socket) }
 }
 
 /// A closure on its own detached pthread, for loops that outlive the caller.

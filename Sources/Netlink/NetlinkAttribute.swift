@@ -113,6 +113,7 @@ public struct NetlinkAttribute: Hashable, Sendable {
             if found == type { return payload }
             reader.skipPadding()
         }
+        try checkNoLeftover(reader)
         return nil
     }
 
@@ -128,7 +129,14 @@ public struct NetlinkAttribute: Hashable, Sendable {
             attributes.append(NetlinkAttribute(type, bytes: Array(payload)))
             reader.skipPadding()
         }
+        try checkNoLeftover(reader)
         return attributes
+    }
+
+    /// Every attribute is padded to 4 bytes and the enclosing length covers that padding, so 1 to 3
+    /// bytes after the last one are a cut attribute header, not something to skip.
+    private static func checkNoLeftover(_ reader: NetlinkReader) throws(NetlinkError) {
+        guard reader.remaining == 0 else { throw .malformed("\(reader.remaining) bytes after the last attribute, too few for a header") }
     }
 }
 

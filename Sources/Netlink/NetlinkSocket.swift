@@ -5,59 +5,36 @@ import NetCore
 /// A netlink request socket (NETLINK_ROUTE unless told otherwise, e.g. NETLINK_NETFILTER for
 /// nf_tables): one request at a time, answers matched by sequence number.
 ///
-/// The socket belongs to the network namespace it was opened in, so a socket opened inside a
-/// namespace (see `NetworkNamespace`) keeps operating there from any thread.
+/// The datagrams travel over a `NetlinkTransport`: the kernel's socket, or in tests a recorded
+/// script (with the sequence numbers fixed, so the bytes sent are the same on every run).
 public final class NetlinkSocket: @unchecked Sendable {
-    private let descriptor: Int32
-    private var sequence: UInt32 = UInt32.random(in: 1...0x7FFF_FFFF)
+    private let transport: any NetlinkTransport
+    private var sequence: UInt32
     private let lock = Lock()
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
     /// Opens a socket of netlink protocol `netlinkProtocol` (NETLINK_ROUTE, NETLINK_NETFILTER...) in the
     /// calling thread's namespace, subscribed to `groups` (that protocol's multicast bits, e.g. RTMGRP_*).
-    public init(protocol netlinkProtocol: Int32 = NETLINK_ROUTE, groups: UInt32 = 0) throws(PatchbayError) {
-        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)
-        guard fd >= 0 else { throw .system("Unable to open a netlink socket", errno: errno) }
-        var address = sockaddr_nl()
-        address.nl_family = sa_family_t(AF_NETLINK)
-        address.nl_groups = groups
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_nl>.size)) }
-        }
-        guard bound == 0 else {
-            let code = errno
-            close(fd)
-            throw .system("Unable to bind a netlink socket", errno: code)
-        }
-        var strict: Int32 = 1
-        _ = setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &strict, socklen_t(MemoryLayout<Int32>.size))
-        descriptor = fd
+    public convenience init(protocol netlinkProtocol: Int32 = NETLINK_ROUTE, groups: UInt32 = 0) throws(PatchbayError) {
+        self.init(transport: try KernelNetlinkTransport(protocol: netlinkProtocol, groups: groups))
     }
 
     /// Opens a socket of protocol `netlinkProtocol` inside the network namespace at `path` (e.g. `/run/netns/NAME`).
     public convenience init(namespace path: String, protocol netlinkProtocol: Int32 = NETLINK_ROUTE,
                             groups: UInt32 = 0) throws(PatchbayError) {
-        let result: Result<NetlinkSocket, PatchbayError> = NetworkNamespace.run(in: path) { () throws(PatchbayError) in
-            try NetlinkSocket(protocol: netlinkProtocol, groups: groups)
-        }
-        let opened = try result.get()
-        try self.init(duplicating: opened)
+        self.init(transport: try KernelNetlinkTransport(namespace: path, protocol: netlinkProtocol, groups: groups))
     }
 
-    private init(duplicating other: NetlinkSocket) throws(PatchbayError) {
-        let fd = fcntl(other.descriptor, F_DUPFD_CLOEXEC, 0)
-        guard fd >= 0 else { throw .system("Unable to duplicate a netlink socket", errno: errno) }
-        descriptor = fd
+    /// Requests over `transport`, the first numbered `firstSequence` (a random start otherwise, so
+    /// a stale answer to an earlier socket's request is not mistaken for one of ours).
+    public init(transport: any NetlinkTransport, firstSequence: UInt32? = nil) {
+        self.transport = transport
+        sequence = firstSequence.map { $0 &- 1 } ?? UInt32.random(in: 1...0x7FFF_FFFF)
     }
-
-    deinit { close(descriptor) }
 
     /// Makes blocking receives give up after `milliseconds` (EAGAIN), so monitor loops can stop.
     public func setReceiveTimeout(milliseconds: Int) throws(PatchbayError) {
-        var timeout = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
-        guard setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
-            throw .system("Unable to set a netlink receive timeout", errno: errno)
-        }
+        try transport.setReceiveTimeout(milliseconds: milliseconds)
     }
 
     /// Sends a request that the kernel acknowledges (NLM_F_ACK is added); throws the kernel's errno.
@@ -111,7 +88,7 @@ public final class NetlinkSocket: @unchecked Sendable {
     /// Blocks for the next datagram of kernel notifications (for monitors) and splits it into messages.
     public func nextNotifications() throws(NetlinkError) -> [(type: UInt16, body: ArraySlice<UInt8>)] {
         let count = try receiveDatagram()
-        return try Self.split(buffer[0..<count]).map { ($0.type, $0.body) }
+        return try NetlinkDatagram.split(buffer[0..<count]).map { ($0.type, $0.body) }
     }
 
     /// A fresh sequence number, leaving room above it for a batch's consecutive numbers.
@@ -120,50 +97,21 @@ public final class NetlinkSocket: @unchecked Sendable {
         return sequence
     }
 
-    private func send(_ bytes: [UInt8]) throws(NetlinkError) {
-        var kernel = sockaddr_nl()
-        kernel.nl_family = sa_family_t(AF_NETLINK)
-        let sent = bytes.withUnsafeBytes { raw in
-            withUnsafePointer(to: &kernel) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(descriptor, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_nl>.size))
-                }
-            }
-        }
-        guard sent == bytes.count else { throw .socket(call: "sendto", errno: errno) }
-    }
+    private func send(_ bytes: [UInt8]) throws(NetlinkError) { try transport.send(bytes) }
 
+    /// Receives one datagram into `buffer` and returns its length. The transport reports the
+    /// datagram's real length, so one larger than the buffer is an error rather than a silently
+    /// cut answer whose last message would claim bytes that were never received.
     private func receiveDatagram() throws(NetlinkError) -> Int {
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if count >= 0 { return count }
-            if errno == EINTR { continue }
-            throw .socket(call: "recv", errno: errno)
+        let transport = transport
+        let received = buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(NetlinkError) in try transport.receive(into: raw) }
         }
-    }
-
-    private struct Part {
-        var type: UInt16
-        var flags: UInt16
-        var sequence: UInt32
-        var body: ArraySlice<UInt8>
-    }
-
-    private static func split(_ datagram: ArraySlice<UInt8>) throws(NetlinkError) -> [Part] {
-        var reader = NetlinkReader(datagram)
-        var parts: [Part] = []
-        while reader.remaining >= 16 {
-            let length = Int(try reader.integer(UInt32.self))
-            let type = try reader.u16()
-            let flags = try reader.u16()
-            let sequence = try reader.integer(UInt32.self)
-            _ = try reader.integer(UInt32.self)
-            guard length >= 16 else { throw .malformed("netlink message of length \(length)") }
-            let body = try reader.take(min(length - 16, reader.remaining))
-            parts.append(Part(type: type, flags: flags, sequence: sequence, body: body))
-            reader.skipPadding()
+        let count = try received.get()
+        if count > buffer.count {
+            throw .malformed("a netlink datagram of \(count) bytes was cut to the \(buffer.count)-byte receive buffer")
         }
-        return parts
+        return count
     }
 
     /// Collects the answers to the messages numbered `sequences` (others are stale and skipped) until
@@ -174,7 +122,7 @@ public final class NetlinkSocket: @unchecked Sendable {
         var pending = awaiting
         while true {
             let count = try receiveDatagram()
-            for part in try Self.split(buffer[0..<count]) where sequences.contains(part.sequence) {
+            for part in try NetlinkDatagram.split(buffer[0..<count]) where sequences.contains(part.sequence) {
                 switch Int32(part.type) {
                 case NLMSG_ERROR:
                     var reader = NetlinkReader(part.body)

@@ -41,6 +41,9 @@ public final class Nftables: Sendable {
         }
     }
 
+    /// Operations over `socket`, a NETLINK_NETFILTER one (in tests, one over a recorded transport).
+    public init(socket: NetlinkSocket) { self.socket = socket }
+
     /// NFTA_TABLE_NAME.
     static let tableName = UInt16(NFTA_TABLE_NAME.rawValue)
 

@@ -17,13 +17,14 @@ public final class Rtnetlink: Sendable {
     /// Operations in the namespace file `namespace`, or the caller's when nil.
     public convenience init(in namespace: String?) throws(PatchbayError) {
         if let namespace {
-            self.init(wrapping: try NetlinkSocket(namespace: namespace))
+            self.init(socket: try NetlinkSocket(namespace: namespace))
         } else {
-            self.init(wrapping: try NetlinkSocket())
+            self.init(socket: try NetlinkSocket())
         }
     }
 
-    init(wrapping socket: NetlinkSocket) { self.socket = socket }
+    /// Operations over `socket` (a monitor's, or in tests one over a recorded transport).
+    public init(socket: NetlinkSocket) { self.socket = socket }
 
     static let newLink = UInt16(RTM_NEWLINK)
     static let createFlags = UInt16(NLM_F_CREATE | NLM_F_EXCL)

@@ -27,11 +27,15 @@ public final class RemoteClient {
         socket.close()
     }
 
-    /// Calls a REMOTE_PROGRAM procedure and decodes its result.
+    /// Calls a REMOTE_PROGRAM procedure and decodes its result; both types must be the ones the
+    /// procedure table declares, so a mistaken call fails here instead of sending the wrong form.
     @discardableResult
     public func call<Args: XDREncodable, Ret: XDRDecodable>(_ procedure: RemoteProcedure, _ args: Args,
                                                            returning: Ret.Type = XDRVoid.self) throws(PatchbayError) -> Ret {
-        try call(program: .remote, procedure: procedure.rawValue, args, returning: Ret.self)
+        guard let signature = procedure.signature, signature.arguments == Args.self, signature.result == Ret.self else {
+            throw PatchbayError(.internalError, "\(procedure.libvirtName) does not take \(Args.self) and return \(Ret.self)")
+        }
+        return try call(program: .remote, procedure: procedure.rawValue, args, returning: Ret.self)
     }
 
     /// Calls a procedure of Patchbay's own program.

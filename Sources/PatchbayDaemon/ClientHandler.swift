@@ -79,8 +79,8 @@ final class ClientHandler: ChannelInboundHandler {
                 // Starting or stopping a network, or updating one, can take the host a while.
                 run(on: context, channel: channel) { dispatcher.reply(to: procedure, header: header, payload: payload, session: session) }
             } else {
-                // Reads and bounded changes (ports, definitions, starting a network on a host
-                // bridge) only wait for the driver's lock and a file write, never for a process or
+                // Reads and bounded changes (definitions, ports of networks without floors,
+                // starting a network on a host bridge) only wait for the driver's lock and a file write, never for a process or
                 // a bridge of ours; handing them to a worker
                 // costs two thread wake-ups, which dominated their latency. They are answered here,
                 // at worst after the one host operation holding the lock.

@@ -83,11 +83,23 @@ extension Dispatcher {
     }
 
     /// The network a `{remote_nonnull_network net}` call names.
-    /// Whether a call that may start or stop a network is quick to run (see
-    /// `NetworkDriver.lifecycleIsQuick`): then it is answered without a worker thread.
+    /// Whether a call that may start or stop a network, or create or delete a port, is quick to
+    /// run (see `NetworkDriver.lifecycleIsQuick` and `portChangesAreQuick`): then it is answered
+    /// without a worker thread. Anything that may spawn a process is not.
     func isQuick(_ procedure: RemoteProcedure, payload: [UInt8]) -> Bool {
-        guard procedure == .networkCreate || procedure == .networkDestroy, let name = try? network(procedure, payload) else { return false }
-        return driver.lifecycleIsQuick(name: name)
+        switch procedure {
+        case .networkCreate, .networkDestroy:
+            guard let name = try? network(procedure, payload) else { return false }
+            return driver.lifecycleIsQuick(name: name)
+        case .networkPortCreateXML, .networkPortDelete:
+            // Both argument lists start with the network (the port's, for a delete): only that
+            // is read here, not the port's XML.
+            var decoder = XDRDecoder(payload)
+            guard let network = try? NetworkReference(from: &decoder) else { return false }
+            return driver.portChangesAreQuick(network: network.name)
+        default:
+            return false
+        }
     }
 
     private func network(_ procedure: RemoteProcedure, _ payload: [UInt8]) throws(PatchbayError) -> String {
@@ -108,9 +120,7 @@ extension Dispatcher {
 
     private func leases(_ args: NetworkGetDHCPLeasesArgs, _ procedure: RemoteProcedure) throws(PatchbayError) -> NetworkGetDHCPLeasesRet {
         try checkFlags(args.flags, allowed: 0, procedure)
-        let source = try driver.dhcpLeaseSource(name: args.network.name)
-        let leases = DHCPLeaseFile.leases(path: source.leaseFile, bridge: source.bridge,
-                                          prefixes: (source.ipv4Prefix, source.ipv6Prefix), mac: args.mac)
+        let leases = try driver.dhcpLeases(name: args.network.name, mac: args.mac).map(NetworkDHCPLease.init)
         let kept = Array(leases.prefix(Int(RemoteLimits.dhcpLeases)))
         return NetworkGetDHCPLeasesRet(leases: args.needResults != 0 ? kept : [], count: UInt32(kept.count))
     }

@@ -21,11 +21,13 @@ public final class Dispatcher: Sendable {
         do throws(PatchbayError) {
             if let refusal = session.accessRefusal { throw refusal }
             if let refusal = procedure.refusal(readOnly: session.isReadOnly) { throw refusal }
-            if !procedure.allowedBeforeOpen && !session.isOpen {
+            if !procedure.isHandshake && !session.isOpen {
                 throw PatchbayError(.internalError, "connection not open", domain: .remote)
             }
+            // The procedure table declares what may be called and what a reply carries.
+            guard procedure.signature != nil else { throw procedure.unsupportedError }
             let result = try call(procedure, payload: payload, session: session)
-            return try encodedReply(header, result)
+            return Packet(header: header.reply(status: .ok), payload: try procedure.encodeResult(result))
         } catch {
             logFailure(error, procedure: procedure.libvirtName, session: session)
             return Packet.errorReply(to: header, error: error)
@@ -82,7 +84,8 @@ public final class Dispatcher: Sendable {
         throw procedure.unsupportedError
     }
 
-    /// Decodes a call's arguments (a malformed payload is an RPC error for that call only).
+    /// Decodes a call's arguments, which must be the type the procedure table declares (a
+    /// malformed payload is an RPC error for that call only).
     func arguments<Args: XDRDecodable>(_ type: Args.Type, _ procedure: RemoteProcedure, _ payload: [UInt8]) throws(PatchbayError) -> Args {
         try procedure.decodeArguments(type, from: payload)
     }
@@ -93,19 +96,6 @@ public final class Dispatcher: Sendable {
         guard unknown == 0 else {
             throw PatchbayError(.invalidArg, "unsupported flags (0x\(String(unknown, radix: 16))) in function \(procedure.apiName)",
                                 domain: procedure.errorDomain)
-        }
-    }
-}
-
-extension RemoteProcedure {
-    /// The handshake calls a client makes before CONNECT_OPEN.
-    var allowedBeforeOpen: Bool {
-        switch self {
-        case .authList, .authPolkit, .authSASLInit, .authSASLStart, .authSASLStep, .connectSupportsFeature, .connectOpen,
-             .connectClose:
-            true
-        default:
-            false
         }
     }
 }

@@ -1,5 +1,5 @@
 /// Authentication schemes a daemon offers in its AUTH_LIST reply (`remote_auth_type`).
-public enum AuthType: Int32, Sendable, CaseIterable {
+public enum AuthType: Int32, XDREnum, CaseIterable {
     /// No authentication needed (root on the local socket).
     case none = 0
     /// SASL negotiation (AUTH_SASL_INIT/START/STEP).
@@ -22,7 +22,7 @@ public enum ConnectFeature: Int32, Sendable, CaseIterable {
 }
 
 /// `remote_connect_open_args`.
-public struct ConnectOpenArgs: XDRCodable, Hashable {
+public struct ConnectOpenArgs: XDRStruct, Hashable {
     /// VIR_CONNECT_RO: the client opened read-only (`virsh -r`).
     public static let readOnlyFlag: UInt32 = 1
 
@@ -37,44 +37,24 @@ public struct ConnectOpenArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{remote_string name; unsigned int flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeOptionalString(name, maxLength: RemoteLimits.string)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{remote_string name; unsigned int flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        name = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_string name; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.name, max: RemoteLimits.string), .field(\.flags))
 }
 
 /// `remote_auth_list_ret`.
-public struct AuthListRet: XDRCodable, Hashable {
+public struct AuthListRet: XDRStruct, Hashable {
     /// The schemes on offer, in order of preference.
     public var types: [AuthType]
 
     /// Creates the result.
     public init(types: [AuthType]) { self.types = types }
 
-    /// Writes `{remote_auth_type types<REMOTE_AUTH_TYPE_LIST_MAX>}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeArray(types, maxCount: RemoteLimits.authTypeList) {
-            (encoder: inout XDREncoder, type: AuthType) throws(XDRError) in encoder.encode(enum: type)
-        }
-    }
-
-    /// Reads `{remote_auth_type types<REMOTE_AUTH_TYPE_LIST_MAX>}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        types = try decoder.decodeArray(maxCount: RemoteLimits.authTypeList) {
-            (decoder: inout XDRDecoder) throws(XDRError) in try decoder.decode(enum: AuthType.self)
-        }
-    }
+    /// `{remote_auth_type types<REMOTE_AUTH_TYPE_LIST_MAX>}`.
+    public static let xdrLayout = XDRLayout(Self.init, .array(\.types, max: RemoteLimits.authTypeList))
 }
 
 /// `remote_connect_supports_feature_args`.
-public struct ConnectSupportsFeatureArgs: XDRCodable, Hashable {
+public struct ConnectSupportsFeatureArgs: XDRStruct, Hashable {
     /// The `VIR_DRV_FEATURE_*` number; see `ConnectFeature` for the ones clients ask.
     public var feature: Int32
 
@@ -84,16 +64,13 @@ public struct ConnectSupportsFeatureArgs: XDRCodable, Hashable {
     /// Creates the arguments for a known feature.
     public init(_ feature: ConnectFeature) { self.feature = feature.rawValue }
 
-    /// Writes `{int feature}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { encoder.encode(feature) }
-
-    /// Reads `{int feature}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) { feature = try decoder.decode(Int32.self) }
+    /// `{int feature}`.
+    public static let xdrLayout = XDRLayout({ Self(feature: $0) }, .field(\.feature))
 }
 
 /// A reply holding one `int`, which libvirt uses for every yes/no or count answer
 /// (`supports_feature_ret.supported`, `is_active_ret.active`, `num_of_*_ret.num`, ...).
-public struct IntRet: XDRCodable, Hashable {
+public struct IntRet: XDRStruct, Hashable {
     /// The answer; 0/1 for yes/no questions.
     public var value: Int32
 
@@ -103,11 +80,8 @@ public struct IntRet: XDRCodable, Hashable {
     /// Creates a yes/no result.
     public init(_ flag: Bool) { value = flag ? 1 : 0 }
 
-    /// Writes `{int value}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { encoder.encode(value) }
-
-    /// Reads `{int value}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) { value = try decoder.decode(Int32.self) }
+    /// `{int value}`.
+    public static let xdrLayout = XDRLayout({ (value: Int32) in Self(value) }, .field(\.value))
 }
 
 /// `remote_connect_supports_feature_ret`: `{int supported}`.
@@ -118,22 +92,15 @@ public typealias AuthPolkitRet = IntRet
 public typealias ConnectIsSecureRet = IntRet
 
 /// A reply or argument holding one `remote_nonnull_string`.
-public struct StringMessage: XDRCodable, Hashable {
+public struct StringMessage: XDRStruct, Hashable {
     /// The text.
     public var value: String
 
     /// Creates the message.
     public init(_ value: String) { self.value = value }
 
-    /// Writes `{remote_nonnull_string value}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(value, maxLength: RemoteLimits.string)
-    }
-
-    /// Reads `{remote_nonnull_string value}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        value = try decoder.decodeString(maxLength: RemoteLimits.string)
-    }
+    /// `{remote_nonnull_string value}`.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.value, max: RemoteLimits.string))
 }
 
 /// `remote_connect_get_type_ret`: `{type}`, "network" from the network daemon.
@@ -148,18 +115,15 @@ public typealias ConnectGetCapabilitiesRet = StringMessage
 public typealias ConnectGetSysinfoRet = StringMessage
 
 /// A reply holding one `unsigned hyper` (`get_version_ret.hv_ver`, `get_lib_version_ret.lib_ver`).
-public struct UnsignedHyperRet: XDRCodable, Hashable {
+public struct UnsignedHyperRet: XDRStruct, Hashable {
     /// The value, e.g. 9000000 for libvirt 9.0.0.
     public var value: UInt64
 
     /// Creates the result.
     public init(_ value: UInt64) { self.value = value }
 
-    /// Writes `{unsigned hyper value}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { encoder.encode(value) }
-
-    /// Reads `{unsigned hyper value}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) { value = try decoder.decode(UInt64.self) }
+    /// `{unsigned hyper value}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.value))
 }
 
 /// `remote_connect_get_version_ret`.
@@ -168,25 +132,22 @@ public typealias ConnectGetVersionRet = UnsignedHyperRet
 public typealias ConnectGetLibVersionRet = UnsignedHyperRet
 
 /// Arguments holding only `unsigned int flags` (`get_sysinfo_args`, `interface_change_*_args`).
-public struct FlagsArgs: XDRCodable, Hashable {
+public struct FlagsArgs: XDRStruct, Hashable {
     /// Procedure-specific flags; Patchbay refuses unknown bits the way libvirt does.
     public var flags: UInt32
 
     /// Creates the arguments.
     public init(flags: UInt32 = 0) { self.flags = flags }
 
-    /// Writes `{unsigned int flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { encoder.encode(flags) }
-
-    /// Reads `{unsigned int flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) { flags = try decoder.decode(UInt32.self) }
+    /// `{unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.flags))
 }
 
 /// `remote_connect_get_sysinfo_args`.
 public typealias ConnectGetSysinfoArgs = FlagsArgs
 
 /// `remote_connect_set_identity_args`: the identity virtqemud forwards for its own client.
-public struct ConnectSetIdentityArgs: XDRCodable, Hashable {
+public struct ConnectSetIdentityArgs: XDRStruct, Hashable {
     /// Typed parameters such as `user-id`, `group-id`, `process-id`, `selinux-context`.
     public var params: [TypedParameter]
     /// Reserved flags.
@@ -198,15 +159,6 @@ public struct ConnectSetIdentityArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{remote_typed_param params<20>; unsigned int flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeArray(params, maxCount: RemoteLimits.identityParameters)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{remote_typed_param params<20>; unsigned int flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        params = try decoder.decodeArray(TypedParameter.self, maxCount: RemoteLimits.identityParameters)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_typed_param params<REMOTE_CONNECT_IDENTITY_PARAMS_MAX>; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .array(\.params, max: RemoteLimits.identityParameters), .field(\.flags))
 }

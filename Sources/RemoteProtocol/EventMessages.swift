@@ -17,7 +17,7 @@ public enum NetworkEventID: Int32, Sendable, CaseIterable {
 }
 
 /// `remote_connect_network_event_register_any_args`.
-public struct ConnectNetworkEventRegisterAnyArgs: XDRCodable, Hashable {
+public struct ConnectNetworkEventRegisterAnyArgs: XDRStruct, Hashable {
     /// The event id (`NetworkEventID`); kept raw so an unknown id can be refused politely.
     public var eventID: Int32
     /// Only this network's events, or every network's when absent.
@@ -29,33 +29,21 @@ public struct ConnectNetworkEventRegisterAnyArgs: XDRCodable, Hashable {
         self.network = network
     }
 
-    /// Writes `{int eventID; remote_network net}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        encoder.encode(eventID)
-        try encoder.encodeOptional(network)
-    }
-
-    /// Reads `{int eventID; remote_network net}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        eventID = try decoder.decode(Int32.self)
-        network = try decoder.decodeOptional(NetworkReference.self)
-    }
+    /// `{int eventID; remote_network net}` (a null network: every network).
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.eventID), .optional(\.network))
 }
 
 /// `{int callbackID}`: the result of every `*_EVENT_REGISTER_ANY` and the argument of every
 /// `*_EVENT_DEREGISTER_ANY`. The daemon chooses the ids, per connection.
-public struct EventCallbackMessage: XDRCodable, Hashable {
+public struct EventCallbackMessage: XDRStruct, Hashable {
     /// The registration's id.
     public var callbackID: Int32
 
     /// Creates the message.
     public init(callbackID: Int32) { self.callbackID = callbackID }
 
-    /// Writes `{int callbackID}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { encoder.encode(callbackID) }
-
-    /// Reads `{int callbackID}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) { callbackID = try decoder.decode(Int32.self) }
+    /// `{int callbackID}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.callbackID))
 }
 
 /// `remote_connect_network_event_register_any_ret`.
@@ -68,7 +56,7 @@ public typealias ConnectNodeDeviceEventRegisterAnyRet = EventCallbackMessage
 public typealias ConnectNodeDeviceEventDeregisterAnyArgs = EventCallbackMessage
 
 /// `remote_network_event_lifecycle_msg`: the payload of a NETWORK_EVENT_LIFECYCLE MESSAGE.
-public struct NetworkEventLifecycleMessage: XDRCodable, Hashable {
+public struct NetworkEventLifecycleMessage: XDRStruct, Hashable {
     /// The receiving connection's registration id.
     public var callbackID: Int32
     /// The network that changed.
@@ -80,34 +68,29 @@ public struct NetworkEventLifecycleMessage: XDRCodable, Hashable {
 
     /// Creates the message.
     public init(callbackID: Int32, network: NetworkReference, event: NetworkLifecycleEvent, detail: Int32 = 0) {
+        self.init(callbackID: callbackID, network: network, rawEvent: event.rawValue, detail: detail)
+    }
+
+    /// Creates the message with an event code this table may not know (as received).
+    init(callbackID: Int32, network: NetworkReference, rawEvent: Int32, detail: Int32) {
         self.callbackID = callbackID
         self.network = network
-        self.event = event.rawValue
+        event = rawEvent
         self.detail = detail
     }
 
     /// The event as a known code, nil for a code newer than this table.
     public var lifecycleEvent: NetworkLifecycleEvent? { NetworkLifecycleEvent(rawValue: event) }
 
-    /// Writes `{int callbackID; remote_nonnull_network net; int event; int detail}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        encoder.encode(callbackID)
-        try encoder.encode(network)
-        encoder.encode(event)
-        encoder.encode(detail)
-    }
-
-    /// Reads `{int callbackID; remote_nonnull_network net; int event; int detail}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        callbackID = try decoder.decode(Int32.self)
-        network = try decoder.decode(NetworkReference.self)
-        event = try decoder.decode(Int32.self)
-        detail = try decoder.decode(Int32.self)
-    }
+    /// `{int callbackID; remote_nonnull_network net; int event; int detail}`.
+    public static let xdrLayout = XDRLayout(
+        { Self(callbackID: $0, network: $1, rawEvent: $2, detail: $3) },
+        .field(\.callbackID), .field(\.network), .field(\.event), .field(\.detail)
+    )
 }
 
 /// `remote_connect_node_device_event_register_any_args`.
-public struct ConnectNodeDeviceEventRegisterAnyArgs: XDRCodable, Hashable {
+public struct ConnectNodeDeviceEventRegisterAnyArgs: XDRStruct, Hashable {
     /// VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE (0) or _UPDATE (1).
     public var eventID: Int32
     /// Only this device's events, or every device's when absent.
@@ -119,21 +102,12 @@ public struct ConnectNodeDeviceEventRegisterAnyArgs: XDRCodable, Hashable {
         self.device = device
     }
 
-    /// Writes `{int eventID; remote_node_device dev}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        encoder.encode(eventID)
-        try encoder.encodeOptional(device)
-    }
-
-    /// Reads `{int eventID; remote_node_device dev}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        eventID = try decoder.decode(Int32.self)
-        device = try decoder.decodeOptional(NodeDeviceReference.self)
-    }
+    /// `{int eventID; remote_node_device dev}` (a null device: every device).
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.eventID), .optional(\.device))
 }
 
 /// `remote_node_device_event_lifecycle_msg`.
-public struct NodeDeviceEventLifecycleMessage: XDRCodable, Hashable {
+public struct NodeDeviceEventLifecycleMessage: XDRStruct, Hashable {
     /// The receiving connection's registration id.
     public var callbackID: Int32
     /// The device that appeared, vanished or changed.
@@ -151,25 +125,14 @@ public struct NodeDeviceEventLifecycleMessage: XDRCodable, Hashable {
         self.detail = detail
     }
 
-    /// Writes `{int callbackID; dev; int event; int detail}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        encoder.encode(callbackID)
-        try encoder.encode(device)
-        encoder.encode(event)
-        encoder.encode(detail)
-    }
-
-    /// Reads `{int callbackID; dev; int event; int detail}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        callbackID = try decoder.decode(Int32.self)
-        device = try decoder.decode(NodeDeviceReference.self)
-        event = try decoder.decode(Int32.self)
-        detail = try decoder.decode(Int32.self)
-    }
+    /// `{int callbackID; remote_nonnull_node_device dev; int event; int detail}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .field(\.callbackID), .field(\.device), .field(\.event), .field(\.detail)
+    )
 }
 
 /// `remote_node_device_event_update_msg`.
-public struct NodeDeviceEventUpdateMessage: XDRCodable, Hashable {
+public struct NodeDeviceEventUpdateMessage: XDRStruct, Hashable {
     /// The receiving connection's registration id.
     public var callbackID: Int32
     /// The device whose details changed.
@@ -181,15 +144,6 @@ public struct NodeDeviceEventUpdateMessage: XDRCodable, Hashable {
         self.device = device
     }
 
-    /// Writes `{int callbackID; dev}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        encoder.encode(callbackID)
-        try encoder.encode(device)
-    }
-
-    /// Reads `{int callbackID; dev}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        callbackID = try decoder.decode(Int32.self)
-        device = try decoder.decode(NodeDeviceReference.self)
-    }
+    /// `{int callbackID; remote_nonnull_node_device dev}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.callbackID), .field(\.device))
 }

@@ -1,6 +1,6 @@
 /// `{T items<16384>; unsigned int ret}`: the `CONNECT_LIST_ALL_INTERFACES` and
 /// `CONNECT_LIST_ALL_NODE_DEVICES` results (both lists are capped at 16384 by libvirt).
-public struct ObjectListRet<Item: XDRCodable & Hashable>: XDRCodable, Hashable {
+public struct ObjectListRet<Item: XDRStruct & Hashable>: XDRStruct, Hashable {
     /// The matching objects (empty when the client did not need results).
     public var items: [Item]
     /// The number of matches.
@@ -12,16 +12,9 @@ public struct ObjectListRet<Item: XDRCodable & Hashable>: XDRCodable, Hashable {
         self.count = count
     }
 
-    /// Writes `{items<16384>; unsigned int ret}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeArray(items, maxCount: RemoteLimits.interfaceList)
-        encoder.encode(count)
-    }
-
-    /// Reads `{items<16384>; unsigned int ret}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        items = try decoder.decodeArray(Item.self, maxCount: RemoteLimits.interfaceList)
-        count = try decoder.decode(UInt32.self)
+    /// `{T items<REMOTE_INTERFACE_LIST_MAX>; unsigned int ret}` (REMOTE_NODE_DEVICE_LIST_MAX is the same 16384).
+    public static var xdrLayout: XDRLayout<Self> {
+        XDRLayout(Self.init, .array(\.items, max: RemoteLimits.interfaceList), .field(\.count))
     }
 }
 
@@ -31,7 +24,7 @@ public typealias ConnectListAllInterfacesRet = ObjectListRet<InterfaceReference>
 public typealias ConnectListAllNodeDevicesRet = ObjectListRet<NodeDeviceReference>
 
 /// `{remote_nonnull_interface iface; unsigned int flags}` (GET_XML_DESC, CREATE, DESTROY).
-public struct InterfaceFlagsArgs: XDRCodable, Hashable {
+public struct InterfaceFlagsArgs: XDRStruct, Hashable {
     /// The interface.
     public var interface: InterfaceReference
     /// Procedure-specific flags.
@@ -43,21 +36,12 @@ public struct InterfaceFlagsArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{iface; flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(interface)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{iface; flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        interface = try decoder.decode(InterfaceReference.self)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_interface iface; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.interface), .field(\.flags))
 }
 
 /// `{remote_nonnull_string name; unsigned int flags}` (NODE_DEVICE_GET_XML_DESC).
-public struct NameFlagsArgs: XDRCodable, Hashable {
+public struct NameFlagsArgs: XDRStruct, Hashable {
     /// The object's name.
     public var name: String
     /// Procedure-specific flags.
@@ -69,21 +53,12 @@ public struct NameFlagsArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{name; flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(name, maxLength: RemoteLimits.string)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{name; flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        name = try decoder.decodeString(maxLength: RemoteLimits.string)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_string name; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.name, max: RemoteLimits.string), .field(\.flags))
 }
 
 /// `remote_node_num_of_devices_args`: devices with an optional capability filter.
-public struct NodeNumOfDevicesArgs: XDRCodable, Hashable {
+public struct NodeNumOfDevicesArgs: XDRStruct, Hashable {
     /// Only devices with this capability (e.g. `net`), or all when absent.
     public var capability: String?
     /// Reserved flags.
@@ -95,21 +70,12 @@ public struct NodeNumOfDevicesArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{remote_string cap; unsigned int flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeOptionalString(capability, maxLength: RemoteLimits.string)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{remote_string cap; unsigned int flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        capability = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_string cap; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.capability, max: RemoteLimits.string), .field(\.flags))
 }
 
 /// `remote_node_list_devices_args`.
-public struct NodeListDevicesArgs: XDRCodable, Hashable {
+public struct NodeListDevicesArgs: XDRStruct, Hashable {
     /// Only devices with this capability, or all when absent.
     public var capability: String?
     /// How many names the client has room for.
@@ -124,23 +90,14 @@ public struct NodeListDevicesArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{remote_string cap; int maxnames; unsigned int flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeOptionalString(capability, maxLength: RemoteLimits.string)
-        encoder.encode(maxNames)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{remote_string cap; int maxnames; unsigned int flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        capability = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        maxNames = try decoder.decode(Int32.self)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_string cap; int maxnames; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .string(\.capability, max: RemoteLimits.string), .field(\.maxNames), .field(\.flags)
+    )
 }
 
 /// `{remote_nonnull_string name; int value}` (NODE_DEVICE_SET_AUTOSTART).
-public struct NameIntArgs: XDRCodable, Hashable {
+public struct NameIntArgs: XDRStruct, Hashable {
     /// The object's name.
     public var name: String
     /// The value, e.g. 1 for autostart.
@@ -152,15 +109,6 @@ public struct NameIntArgs: XDRCodable, Hashable {
         self.value = value
     }
 
-    /// Writes `{name; int value}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(name, maxLength: RemoteLimits.string)
-        encoder.encode(value)
-    }
-
-    /// Reads `{name; int value}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        name = try decoder.decodeString(maxLength: RemoteLimits.string)
-        value = try decoder.decode(Int32.self)
-    }
+    /// `{remote_nonnull_string name; int value}`.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.name, max: RemoteLimits.string), .field(\.value))
 }

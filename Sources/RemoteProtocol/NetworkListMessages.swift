@@ -2,46 +2,33 @@
 public typealias ConnectNumOfNetworksRet = IntRet
 
 /// `remote_connect_list_networks_args` / `..._defined_networks_args`: the old name-list calls.
-public struct ConnectListNetworksArgs: XDRCodable, Hashable {
+public struct ConnectListNetworksArgs: XDRStruct, Hashable {
     /// How many names the client has room for.
     public var maxNames: Int32
 
     /// Creates the arguments.
     public init(maxNames: Int32) { self.maxNames = maxNames }
 
-    /// Writes `{int maxnames}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { encoder.encode(maxNames) }
-
-    /// Reads `{int maxnames}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) { maxNames = try decoder.decode(Int32.self) }
+    /// `{int maxnames}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.maxNames))
 }
 
 /// `remote_connect_list_networks_ret` / `..._defined_networks_ret`.
-public struct ConnectListNetworksRet: XDRCodable, Hashable {
+public struct ConnectListNetworksRet: XDRStruct, Hashable {
     /// Network names.
     public var names: [String]
 
     /// Creates the result.
     public init(names: [String]) { self.names = names }
 
-    /// Writes `{remote_nonnull_string names<REMOTE_NETWORK_LIST_MAX>}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeArray(names, maxCount: RemoteLimits.networkList) {
-            (encoder: inout XDREncoder, name: String) throws(XDRError) in
-            try encoder.encodeString(name, maxLength: RemoteLimits.string)
-        }
-    }
-
-    /// Reads `{remote_nonnull_string names<REMOTE_NETWORK_LIST_MAX>}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        names = try decoder.decodeArray(maxCount: RemoteLimits.networkList) {
-            (decoder: inout XDRDecoder) throws(XDRError) in try decoder.decodeString(maxLength: RemoteLimits.string)
-        }
-    }
+    /// `{remote_nonnull_string names<REMOTE_NETWORK_LIST_MAX>}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .strings(\.names, max: RemoteLimits.networkList, elementMax: RemoteLimits.string)
+    )
 }
 
 /// `{int need_results; unsigned int flags}`: the `CONNECT_LIST_ALL_*` arguments.
-public struct ListAllArgs: XDRCodable, Hashable {
+public struct ListAllArgs: XDRStruct, Hashable {
     /// 0 when the client only wants the count.
     public var needResults: Int32
     /// Filter flags (e.g. VIR_CONNECT_LIST_NETWORKS_ACTIVE | _INACTIVE = 3); the server filters.
@@ -53,24 +40,15 @@ public struct ListAllArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{need_results; flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        encoder.encode(needResults)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{need_results; flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        needResults = try decoder.decode(Int32.self)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{int need_results; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.needResults), .field(\.flags))
 }
 
 /// `remote_connect_list_all_networks_args`.
 public typealias ConnectListAllNetworksArgs = ListAllArgs
 
 /// `remote_connect_list_all_networks_ret`.
-public struct ConnectListAllNetworksRet: XDRCodable, Hashable {
+public struct ConnectListAllNetworksRet: XDRStruct, Hashable {
     /// The matching networks (empty when the client did not need results).
     public var networks: [NetworkReference]
     /// The number of matches.
@@ -82,21 +60,12 @@ public struct ConnectListAllNetworksRet: XDRCodable, Hashable {
         self.count = count
     }
 
-    /// Writes `{remote_nonnull_network nets<REMOTE_NETWORK_LIST_MAX>; unsigned int ret}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeArray(networks, maxCount: RemoteLimits.networkList)
-        encoder.encode(count)
-    }
-
-    /// Reads `{remote_nonnull_network nets<REMOTE_NETWORK_LIST_MAX>; unsigned int ret}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        networks = try decoder.decodeArray(NetworkReference.self, maxCount: RemoteLimits.networkList)
-        count = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_network nets<REMOTE_NETWORK_LIST_MAX>; unsigned int ret}`.
+    public static let xdrLayout = XDRLayout(Self.init, .array(\.networks, max: RemoteLimits.networkList), .field(\.count))
 }
 
 /// `remote_network_dhcp_lease`: one lease from the network's dnsmasq.
-public struct NetworkDHCPLease: XDRCodable, Hashable {
+public struct NetworkDHCPLease: XDRStruct, Hashable {
     /// The network's bridge interface.
     public var interface: String
     /// Seconds since the epoch when the lease expires.
@@ -132,35 +101,17 @@ public struct NetworkDHCPLease: XDRCodable, Hashable {
         self.clientID = clientID
     }
 
-    /// Writes the nine fields in libvirt's order.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(interface, maxLength: RemoteLimits.string)
-        encoder.encode(expiryTime)
-        encoder.encode(type)
-        try encoder.encodeOptionalString(mac, maxLength: RemoteLimits.string)
-        try encoder.encodeOptionalString(iaid, maxLength: RemoteLimits.string)
-        try encoder.encodeString(ipAddress, maxLength: RemoteLimits.string)
-        encoder.encode(prefix)
-        try encoder.encodeOptionalString(hostname, maxLength: RemoteLimits.string)
-        try encoder.encodeOptionalString(clientID, maxLength: RemoteLimits.string)
-    }
-
-    /// Reads the nine fields in libvirt's order.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        interface = try decoder.decodeString(maxLength: RemoteLimits.string)
-        expiryTime = try decoder.decode(Int64.self)
-        type = try decoder.decode(Int32.self)
-        mac = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        iaid = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        ipAddress = try decoder.decodeString(maxLength: RemoteLimits.string)
-        prefix = try decoder.decode(UInt32.self)
-        hostname = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        clientID = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-    }
+    /// `remote_network_dhcp_lease`, every string bounded by REMOTE_STRING_MAX.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .string(\.interface, max: RemoteLimits.string), .field(\.expiryTime), .field(\.type),
+        .string(\.mac, max: RemoteLimits.string), .string(\.iaid, max: RemoteLimits.string),
+        .string(\.ipAddress, max: RemoteLimits.string), .field(\.prefix), .string(\.hostname, max: RemoteLimits.string),
+        .string(\.clientID, max: RemoteLimits.string)
+    )
 }
 
 /// `remote_network_get_dhcp_leases_args`.
-public struct NetworkGetDHCPLeasesArgs: XDRCodable, Hashable {
+public struct NetworkGetDHCPLeasesArgs: XDRStruct, Hashable {
     /// The network.
     public var network: NetworkReference
     /// Only leases for this MAC, or all when absent.
@@ -178,25 +129,14 @@ public struct NetworkGetDHCPLeasesArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{net; remote_string mac; int need_results; unsigned int flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(network)
-        try encoder.encodeOptionalString(mac, maxLength: RemoteLimits.string)
-        encoder.encode(needResults)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{net; remote_string mac; int need_results; unsigned int flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        network = try decoder.decode(NetworkReference.self)
-        mac = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        needResults = try decoder.decode(Int32.self)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_network net; remote_string mac; int need_results; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .field(\.network), .string(\.mac, max: RemoteLimits.string), .field(\.needResults), .field(\.flags)
+    )
 }
 
 /// `remote_network_get_dhcp_leases_ret`.
-public struct NetworkGetDHCPLeasesRet: XDRCodable, Hashable {
+public struct NetworkGetDHCPLeasesRet: XDRStruct, Hashable {
     /// The leases (empty when the client did not need results).
     public var leases: [NetworkDHCPLease]
     /// The number of leases.
@@ -208,15 +148,6 @@ public struct NetworkGetDHCPLeasesRet: XDRCodable, Hashable {
         self.count = count
     }
 
-    /// Writes `{leases<REMOTE_NETWORK_DHCP_LEASES_MAX>; unsigned int ret}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeArray(leases, maxCount: RemoteLimits.dhcpLeases)
-        encoder.encode(count)
-    }
-
-    /// Reads `{leases<REMOTE_NETWORK_DHCP_LEASES_MAX>; unsigned int ret}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        leases = try decoder.decodeArray(NetworkDHCPLease.self, maxCount: RemoteLimits.dhcpLeases)
-        count = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_network_dhcp_lease leases<REMOTE_NETWORK_DHCP_LEASES_MAX>; unsigned int ret}`.
+    public static let xdrLayout = XDRLayout(Self.init, .array(\.leases, max: RemoteLimits.dhcpLeases), .field(\.count))
 }

@@ -4,20 +4,15 @@ import NetCore
 ///
 /// libvirt gives each procedure its own struct name, but most network calls share this shape;
 /// the typealiases below keep libvirt's names for readers of the dispatch table.
-public struct NetworkMessage: XDRCodable, Hashable {
+public struct NetworkMessage: XDRStruct, Hashable {
     /// The network.
     public var network: NetworkReference
 
     /// Creates the message.
     public init(_ network: NetworkReference) { self.network = network }
 
-    /// Writes `{remote_nonnull_network net}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { try encoder.encode(network) }
-
-    /// Reads `{remote_nonnull_network net}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        network = try decoder.decode(NetworkReference.self)
-    }
+    /// `{remote_nonnull_network net}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.network))
 }
 
 /// `remote_network_create_args` (NETWORK_CREATE, i.e. start).
@@ -65,7 +60,7 @@ public typealias NetworkGetBridgeNameRet = StringMessage
 public typealias NetworkGetXMLDescRet = StringMessage
 
 /// `{remote_nonnull_string xml; unsigned int flags}`: the `*_XML_FLAGS` variants.
-public struct XMLFlagsArgs: XDRCodable, Hashable {
+public struct XMLFlagsArgs: XDRStruct, Hashable {
     /// The XML document.
     public var xml: String
     /// VIR_NETWORK_CREATE_VALIDATE / VIR_NETWORK_DEFINE_VALIDATE and friends.
@@ -77,17 +72,8 @@ public struct XMLFlagsArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{xml; flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(xml, maxLength: RemoteLimits.string)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{xml; flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        xml = try decoder.decodeString(maxLength: RemoteLimits.string)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_string xml; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.xml, max: RemoteLimits.string), .field(\.flags))
 }
 
 /// `remote_network_create_xml_flags_args`.
@@ -96,7 +82,7 @@ public typealias NetworkCreateXMLFlagsArgs = XMLFlagsArgs
 public typealias NetworkDefineXMLFlagsArgs = XMLFlagsArgs
 
 /// `{remote_nonnull_network net; unsigned int flags}`.
-public struct NetworkFlagsArgs: XDRCodable, Hashable {
+public struct NetworkFlagsArgs: XDRStruct, Hashable {
     /// The network.
     public var network: NetworkReference
     /// Procedure-specific flags (VIR_NETWORK_XML_INACTIVE for GET_XML_DESC).
@@ -108,39 +94,27 @@ public struct NetworkFlagsArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{net; flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(network)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{net; flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        network = try decoder.decode(NetworkReference.self)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_network net; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.network), .field(\.flags))
 }
 
 /// `remote_network_get_xml_desc_args`.
 public typealias NetworkGetXMLDescArgs = NetworkFlagsArgs
 
 /// `remote_network_lookup_by_uuid_args`.
-public struct NetworkLookupByUUIDArgs: XDRCodable, Hashable {
+public struct NetworkLookupByUUIDArgs: XDRStruct, Hashable {
     /// The UUID searched for.
     public var uuid: LibvirtUUID
 
     /// Creates the arguments.
     public init(uuid: LibvirtUUID) { self.uuid = uuid }
 
-    /// Writes `{remote_uuid uuid}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { try encoder.encode(uuid) }
-
-    /// Reads `{remote_uuid uuid}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) { uuid = try decoder.decode(LibvirtUUID.self) }
+    /// `{remote_uuid uuid}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.uuid))
 }
 
 /// `remote_network_set_autostart_args`.
-public struct NetworkSetAutostartArgs: XDRCodable, Hashable {
+public struct NetworkSetAutostartArgs: XDRStruct, Hashable {
     /// The network.
     public var network: NetworkReference
     /// 1 to start at boot, 0 not to.
@@ -152,24 +126,15 @@ public struct NetworkSetAutostartArgs: XDRCodable, Hashable {
         self.autostart = autostart
     }
 
-    /// Writes `{net; int autostart}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(network)
-        encoder.encode(autostart)
-    }
-
-    /// Reads `{net; int autostart}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        network = try decoder.decode(NetworkReference.self)
-        autostart = try decoder.decode(Int32.self)
-    }
+    /// `{remote_nonnull_network net; int autostart}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.network), .field(\.autostart))
 }
 
 /// `remote_network_update_args` (net-update).
 ///
 /// Clients send (command, section) in this order only if the daemon answered 1 to
 /// `ConnectFeature.networkUpdateHasCorrectOrder`; otherwise they swap the two.
-public struct NetworkUpdateArgs: XDRCodable, Hashable {
+public struct NetworkUpdateArgs: XDRStruct, Hashable {
     /// The network.
     public var network: NetworkReference
     /// VIR_NETWORK_UPDATE_COMMAND_* (modify 1, delete 2, add-last 3, add-first 4).
@@ -196,23 +161,9 @@ public struct NetworkUpdateArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{net; command; section; parentIndex; xml; flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(network)
-        encoder.encode(command)
-        encoder.encode(section)
-        encoder.encode(parentIndex)
-        try encoder.encodeString(xml, maxLength: RemoteLimits.string)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{net; command; section; parentIndex; xml; flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        network = try decoder.decode(NetworkReference.self)
-        command = try decoder.decode(UInt32.self)
-        section = try decoder.decode(UInt32.self)
-        parentIndex = try decoder.decode(Int32.self)
-        xml = try decoder.decodeString(maxLength: RemoteLimits.string)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{net; unsigned int command; unsigned int section; int parentIndex; remote_nonnull_string xml; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .field(\.network), .field(\.command), .field(\.section), .field(\.parentIndex),
+        .string(\.xml, max: RemoteLimits.string), .field(\.flags)
+    )
 }

@@ -1,7 +1,7 @@
 import NetCore
 
 /// `remote_network_list_all_ports_args`.
-public struct NetworkListAllPortsArgs: XDRCodable, Hashable {
+public struct NetworkListAllPortsArgs: XDRStruct, Hashable {
     /// The network whose ports are listed.
     public var network: NetworkReference
     /// 0 when the client only wants the count.
@@ -16,23 +16,12 @@ public struct NetworkListAllPortsArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{net; int need_results; unsigned int flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(network)
-        encoder.encode(needResults)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{net; int need_results; unsigned int flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        network = try decoder.decode(NetworkReference.self)
-        needResults = try decoder.decode(Int32.self)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_network net; int need_results; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.network), .field(\.needResults), .field(\.flags))
 }
 
 /// `remote_network_list_all_ports_ret`.
-public struct NetworkListAllPortsRet: XDRCodable, Hashable {
+public struct NetworkListAllPortsRet: XDRStruct, Hashable {
     /// The ports (empty when the client did not need results).
     public var ports: [NetworkPortReference]
     /// The number of ports.
@@ -44,17 +33,8 @@ public struct NetworkListAllPortsRet: XDRCodable, Hashable {
         self.count = count
     }
 
-    /// Writes `{remote_nonnull_network_port ports<REMOTE_NETWORK_PORT_LIST_MAX>; unsigned int ret}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeArray(ports, maxCount: RemoteLimits.networkPortList)
-        encoder.encode(count)
-    }
-
-    /// Reads `{remote_nonnull_network_port ports<REMOTE_NETWORK_PORT_LIST_MAX>; unsigned int ret}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        ports = try decoder.decodeArray(NetworkPortReference.self, maxCount: RemoteLimits.networkPortList)
-        count = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_network_port ports<REMOTE_NETWORK_PORT_LIST_MAX>; unsigned int ret}`.
+    public static let xdrLayout = XDRLayout(Self.init, .array(\.ports, max: RemoteLimits.networkPortList), .field(\.count))
 }
 
 /// `remote_network_port_lookup_by_uuid_args`: `{net; remote_uuid uuid}`, the same wire layout
@@ -62,7 +42,7 @@ public struct NetworkListAllPortsRet: XDRCodable, Hashable {
 public typealias NetworkPortLookupByUUIDArgs = NetworkPortReference
 
 /// `remote_network_port_create_xml_args`.
-public struct NetworkPortCreateXMLArgs: XDRCodable, Hashable {
+public struct NetworkPortCreateXMLArgs: XDRStruct, Hashable {
     /// The network that gets the port.
     public var network: NetworkReference
     /// The `<networkport>` document.
@@ -77,36 +57,20 @@ public struct NetworkPortCreateXMLArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{net; xml; flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(network)
-        try encoder.encodeString(xml, maxLength: RemoteLimits.string)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{net; xml; flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        network = try decoder.decode(NetworkReference.self)
-        xml = try decoder.decodeString(maxLength: RemoteLimits.string)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_network net; remote_nonnull_string xml; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.network), .string(\.xml, max: RemoteLimits.string), .field(\.flags))
 }
 
 /// A result or argument holding only a `remote_nonnull_network_port`.
-public struct NetworkPortMessage: XDRCodable, Hashable {
+public struct NetworkPortMessage: XDRStruct, Hashable {
     /// The port.
     public var port: NetworkPortReference
 
     /// Creates the message.
     public init(_ port: NetworkPortReference) { self.port = port }
 
-    /// Writes `{remote_nonnull_network_port port}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { try encoder.encode(port) }
-
-    /// Reads `{remote_nonnull_network_port port}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        port = try decoder.decode(NetworkPortReference.self)
-    }
+    /// `{remote_nonnull_network_port port}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.port))
 }
 
 /// `remote_network_port_lookup_by_uuid_ret`.
@@ -115,7 +79,7 @@ public typealias NetworkPortLookupByUUIDRet = NetworkPortMessage
 public typealias NetworkPortCreateXMLRet = NetworkPortMessage
 
 /// `{remote_nonnull_network_port port; unsigned int flags}`.
-public struct NetworkPortFlagsArgs: XDRCodable, Hashable {
+public struct NetworkPortFlagsArgs: XDRStruct, Hashable {
     /// The port.
     public var port: NetworkPortReference
     /// Procedure-specific flags.
@@ -127,17 +91,8 @@ public struct NetworkPortFlagsArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{port; flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(port)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{port; flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        port = try decoder.decode(NetworkPortReference.self)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_network_port port; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.port), .field(\.flags))
 }
 
 /// `remote_network_port_get_xml_desc_args`.
@@ -150,7 +105,7 @@ public typealias NetworkPortDeleteArgs = NetworkPortFlagsArgs
 /// `remote_network_port_get_parameters_args`.
 ///
 /// Clients call twice: first with `nparams` 0 to learn the count, then with that count.
-public struct NetworkPortGetParametersArgs: XDRCodable, Hashable {
+public struct NetworkPortGetParametersArgs: XDRStruct, Hashable {
     /// The port.
     public var port: NetworkPortReference
     /// How many parameters the client has room for (0: just report the count).
@@ -165,23 +120,12 @@ public struct NetworkPortGetParametersArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{port; int nparams; unsigned int flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(port)
-        encoder.encode(parameterCount)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{port; int nparams; unsigned int flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        port = try decoder.decode(NetworkPortReference.self)
-        parameterCount = try decoder.decode(Int32.self)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_network_port port; int nparams; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.port), .field(\.parameterCount), .field(\.flags))
 }
 
 /// `remote_network_port_get_parameters_ret`.
-public struct NetworkPortGetParametersRet: XDRCodable, Hashable {
+public struct NetworkPortGetParametersRet: XDRStruct, Hashable {
     /// The parameters (empty when the client asked for the count only).
     public var params: [TypedParameter]
     /// How many parameters the port has.
@@ -193,21 +137,14 @@ public struct NetworkPortGetParametersRet: XDRCodable, Hashable {
         self.parameterCount = parameterCount
     }
 
-    /// Writes `{remote_typed_param params<16>; int nparams}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeArray(params, maxCount: RemoteLimits.networkPortParameters)
-        encoder.encode(parameterCount)
-    }
-
-    /// Reads `{remote_typed_param params<16>; int nparams}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        params = try decoder.decodeArray(TypedParameter.self, maxCount: RemoteLimits.networkPortParameters)
-        parameterCount = try decoder.decode(Int32.self)
-    }
+    /// `{remote_typed_param params<REMOTE_NETWORK_PORT_PARAMETERS_MAX>; int nparams}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .array(\.params, max: RemoteLimits.networkPortParameters), .field(\.parameterCount)
+    )
 }
 
 /// `remote_network_port_set_parameters_args`.
-public struct NetworkPortSetParametersArgs: XDRCodable, Hashable {
+public struct NetworkPortSetParametersArgs: XDRStruct, Hashable {
     /// The port.
     public var port: NetworkPortReference
     /// The new values; names from `NetworkPortParameterName`.
@@ -222,17 +159,8 @@ public struct NetworkPortSetParametersArgs: XDRCodable, Hashable {
         self.flags = flags
     }
 
-    /// Writes `{port; remote_typed_param params<16>; unsigned int flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(port)
-        try encoder.encodeArray(params, maxCount: RemoteLimits.networkPortParameters)
-        encoder.encode(flags)
-    }
-
-    /// Reads `{port; remote_typed_param params<16>; unsigned int flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        port = try decoder.decode(NetworkPortReference.self)
-        params = try decoder.decodeArray(TypedParameter.self, maxCount: RemoteLimits.networkPortParameters)
-        flags = try decoder.decode(UInt32.self)
-    }
+    /// `{remote_nonnull_network_port port; remote_typed_param params<REMOTE_NETWORK_PORT_PARAMETERS_MAX>; unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .field(\.port), .array(\.params, max: RemoteLimits.networkPortParameters), .field(\.flags)
+    )
 }

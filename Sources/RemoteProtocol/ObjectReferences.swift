@@ -1,7 +1,7 @@
 import NetCore
 
 /// `remote_nonnull_network`: how every call and reply names a network.
-public struct NetworkReference: XDRCodable, Hashable {
+public struct NetworkReference: XDRStruct, Hashable {
     /// The network's name.
     public var name: String
     /// The network's UUID.
@@ -13,21 +13,12 @@ public struct NetworkReference: XDRCodable, Hashable {
         self.uuid = uuid
     }
 
-    /// Writes `{string name; opaque uuid[16]}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(name, maxLength: RemoteLimits.string)
-        try encoder.encode(uuid)
-    }
-
-    /// Reads `{string name; opaque uuid[16]}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        name = try decoder.decodeString(maxLength: RemoteLimits.string)
-        uuid = try decoder.decode(LibvirtUUID.self)
-    }
+    /// `{remote_nonnull_string name; remote_uuid uuid}`.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.name, max: RemoteLimits.string), .field(\.uuid))
 }
 
 /// `remote_nonnull_network_port`: a port is named by its network plus its own UUID.
-public struct NetworkPortReference: XDRCodable, Hashable {
+public struct NetworkPortReference: XDRStruct, Hashable {
     /// The network the port belongs to.
     public var network: NetworkReference
     /// The port's UUID.
@@ -39,21 +30,12 @@ public struct NetworkPortReference: XDRCodable, Hashable {
         self.uuid = uuid
     }
 
-    /// Writes `{remote_nonnull_network net; opaque uuid[16]}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encode(network)
-        try encoder.encode(uuid)
-    }
-
-    /// Reads `{remote_nonnull_network net; opaque uuid[16]}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        network = try decoder.decode(NetworkReference.self)
-        uuid = try decoder.decode(LibvirtUUID.self)
-    }
+    /// `{remote_nonnull_network net; remote_uuid uuid}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.network), .field(\.uuid))
 }
 
 /// `remote_nonnull_interface`: a host interface, named with its MAC as text.
-public struct InterfaceReference: XDRCodable, Hashable {
+public struct InterfaceReference: XDRStruct, Hashable {
     /// The interface name, e.g. `eth0`.
     public var name: String
     /// The MAC address as libvirt prints it (`00:00:00:00:00:00` for `lo`).
@@ -65,40 +47,26 @@ public struct InterfaceReference: XDRCodable, Hashable {
         self.mac = mac
     }
 
-    /// Writes `{string name; string mac}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(name, maxLength: RemoteLimits.string)
-        try encoder.encodeString(mac, maxLength: RemoteLimits.string)
-    }
-
-    /// Reads `{string name; string mac}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        name = try decoder.decodeString(maxLength: RemoteLimits.string)
-        mac = try decoder.decodeString(maxLength: RemoteLimits.string)
-    }
+    /// `{remote_nonnull_string name; remote_nonnull_string mac}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .string(\.name, max: RemoteLimits.string), .string(\.mac, max: RemoteLimits.string)
+    )
 }
 
 /// `remote_nonnull_node_device`: a node device is named only by its name.
-public struct NodeDeviceReference: XDRCodable, Hashable {
+public struct NodeDeviceReference: XDRStruct, Hashable {
     /// The device name, e.g. `net_eth0_02_fc_00_00_00_01`.
     public var name: String
 
     /// Creates a reference.
     public init(name: String) { self.name = name }
 
-    /// Writes `{string name}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(name, maxLength: RemoteLimits.string)
-    }
-
-    /// Reads `{string name}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        name = try decoder.decodeString(maxLength: RemoteLimits.string)
-    }
+    /// `{remote_nonnull_string name}`.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.name, max: RemoteLimits.string))
 }
 
 /// `remote_nonnull_domain`: only needed because `remote_error` may carry one (Patchbay never does).
-public struct DomainReference: XDRCodable, Hashable {
+public struct DomainReference: XDRStruct, Hashable {
     /// The guest's name.
     public var name: String
     /// The guest's UUID.
@@ -113,36 +81,18 @@ public struct DomainReference: XDRCodable, Hashable {
         self.id = id
     }
 
-    /// Writes `{string name; opaque uuid[16]; int id}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(name, maxLength: RemoteLimits.string)
-        try encoder.encode(uuid)
-        encoder.encode(id)
-    }
-
-    /// Reads `{string name; opaque uuid[16]; int id}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        name = try decoder.decodeString(maxLength: RemoteLimits.string)
-        uuid = try decoder.decode(LibvirtUUID.self)
-        id = try decoder.decode(Int32.self)
-    }
+    /// `{remote_nonnull_string name; remote_uuid uuid; int id}`.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.name, max: RemoteLimits.string), .field(\.uuid), .field(\.id))
 }
 
 /// `remote_string` as a standalone value: an optional bounded string (e.g. a nodedev's parent).
-public struct RemoteString: XDRCodable, Hashable {
+public struct RemoteString: XDRStruct, Hashable {
     /// The string, or nil for libvirt's NULL.
     public var value: String?
 
     /// Wraps a possibly-absent string.
     public init(_ value: String?) { self.value = value }
 
-    /// Writes the presence word, then the string when present.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeOptionalString(value, maxLength: RemoteLimits.string)
-    }
-
-    /// Reads the presence word, then the string when present.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        value = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-    }
+    /// `remote_string`: `string *`, bounded by REMOTE_STRING_MAX.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.value, max: RemoteLimits.string))
 }

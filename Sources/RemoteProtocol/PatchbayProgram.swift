@@ -34,24 +34,19 @@ public enum PortEventKind: Int32, Sendable, CaseIterable {
 }
 
 /// `{remote_network net}`: register for port events of one network, or of every network.
-public struct PortEventRegisterArgs: XDRCodable, Hashable {
+public struct PortEventRegisterArgs: XDRStruct, Hashable {
     /// Only this network's ports, or all when absent.
     public var network: NetworkReference?
 
     /// Creates the arguments.
     public init(network: NetworkReference? = nil) { self.network = network }
 
-    /// Writes `{remote_network net}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { try encoder.encodeOptional(network) }
-
-    /// Reads `{remote_network net}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        network = try decoder.decodeOptional(NetworkReference.self)
-    }
+    /// `{remote_network net}`.
+    public static let xdrLayout = XDRLayout(Self.init, .optional(\.network))
 }
 
 /// `{int callbackID; remote_nonnull_network net; opaque port[16]; int event}`: one port event.
-public struct PortEventMessage: XDRCodable, Hashable {
+public struct PortEventMessage: XDRStruct, Hashable {
     /// The receiving connection's registration id.
     public var callbackID: Int32
     /// The port's network.
@@ -63,34 +58,29 @@ public struct PortEventMessage: XDRCodable, Hashable {
 
     /// Creates the message.
     public init(callbackID: Int32, network: NetworkReference, port: LibvirtUUID, event: PortEventKind) {
+        self.init(callbackID: callbackID, network: network, port: port, rawEvent: event.rawValue)
+    }
+
+    /// Creates the message with an event code this table may not know (as received).
+    init(callbackID: Int32, network: NetworkReference, port: LibvirtUUID, rawEvent: Int32) {
         self.callbackID = callbackID
         self.network = network
         self.port = port
-        self.event = event.rawValue
+        event = rawEvent
     }
 
     /// The event as a known code.
     public var kind: PortEventKind? { PortEventKind(rawValue: event) }
 
-    /// Writes the fields in order.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        encoder.encode(callbackID)
-        try encoder.encode(network)
-        try encoder.encode(port)
-        encoder.encode(event)
-    }
-
-    /// Reads the fields in order.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        callbackID = try decoder.decode(Int32.self)
-        network = try decoder.decode(NetworkReference.self)
-        port = try decoder.decode(LibvirtUUID.self)
-        event = try decoder.decode(Int32.self)
-    }
+    /// `{int callbackID; remote_nonnull_network net; remote_uuid port; int event}`.
+    public static let xdrLayout = XDRLayout(
+        { Self(callbackID: $0, network: $1, port: $2, rawEvent: $3) },
+        .field(\.callbackID), .field(\.network), .field(\.port), .field(\.event)
+    )
 }
 
 /// `{unsigned int flags}` of the drift report.
-public struct DriftReportArgs: XDRCodable, Hashable {
+public struct DriftReportArgs: XDRStruct, Hashable {
     /// Compare with the kernel now (and repair what is safe) instead of returning the last report.
     public static let checkNowFlag: UInt32 = 1
 
@@ -100,15 +90,12 @@ public struct DriftReportArgs: XDRCodable, Hashable {
     /// Creates the arguments.
     public init(flags: UInt32 = 0) { self.flags = flags }
 
-    /// Writes `{unsigned int flags}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) { encoder.encode(flags) }
-
-    /// Reads `{unsigned int flags}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) { flags = try decoder.decode(UInt32.self) }
+    /// `{unsigned int flags}`.
+    public static let xdrLayout = XDRLayout(Self.init, .field(\.flags))
 }
 
 /// One drift item: `{string kind; string network; string object; int repaired}`.
-public struct DriftItem: XDRCodable, Hashable {
+public struct DriftItem: XDRStruct, Hashable {
     /// What kind of difference (e.g. "missing bridge").
     public var kind: String
     /// The network concerned.
@@ -126,25 +113,15 @@ public struct DriftItem: XDRCodable, Hashable {
         self.repaired = repaired
     }
 
-    /// Writes the fields in order.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(kind, maxLength: RemoteLimits.string)
-        try encoder.encodeString(network, maxLength: RemoteLimits.string)
-        try encoder.encodeString(object, maxLength: RemoteLimits.string)
-        encoder.encode(repaired ? Int32(1) : Int32(0))
-    }
-
-    /// Reads the fields in order.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        kind = try decoder.decodeString(maxLength: RemoteLimits.string)
-        network = try decoder.decodeString(maxLength: RemoteLimits.string)
-        object = try decoder.decodeString(maxLength: RemoteLimits.string)
-        repaired = try decoder.decode(Int32.self) != 0
-    }
+    /// `{remote_nonnull_string kind; remote_nonnull_string network; remote_nonnull_string object; int repaired}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .string(\.kind, max: RemoteLimits.string), .string(\.network, max: RemoteLimits.string),
+        .string(\.object, max: RemoteLimits.string), .intFlag(\.repaired)
+    )
 }
 
 /// `{DriftItem items<>; string problems<>}`: the drift report and the files that failed to load.
-public struct DriftReportRet: XDRCodable, Hashable {
+public struct DriftReportRet: XDRStruct, Hashable {
     /// Differences between state files and kernel.
     public var items: [DriftItem]
     /// Unreadable state or config files, and failed autostarts.
@@ -156,20 +133,9 @@ public struct DriftReportRet: XDRCodable, Hashable {
         self.problems = problems
     }
 
-    /// Writes both lists.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeArray(items, maxCount: RemoteLimits.networkPortList)
-        try encoder.encodeArray(problems, maxCount: RemoteLimits.networkPortList) {
-            (encoder: inout XDREncoder, text: String) throws(XDRError) in
-            try encoder.encodeString(text, maxLength: RemoteLimits.string)
-        }
-    }
-
-    /// Reads both lists.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        items = try decoder.decodeArray(DriftItem.self, maxCount: RemoteLimits.networkPortList)
-        problems = try decoder.decodeArray(maxCount: RemoteLimits.networkPortList) {
-            (decoder: inout XDRDecoder) throws(XDRError) in try decoder.decodeString(maxLength: RemoteLimits.string)
-        }
-    }
+    /// `{DriftItem items<REMOTE_NETWORK_PORT_LIST_MAX>; remote_nonnull_string problems<REMOTE_NETWORK_PORT_LIST_MAX>}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .array(\.items, max: RemoteLimits.networkPortList),
+        .strings(\.problems, max: RemoteLimits.networkPortList, elementMax: RemoteLimits.string)
+    )
 }

@@ -5,7 +5,7 @@ import NetCore
 /// Field order is libvirt's: code, domain, message, level, dom, str1, str2, str3, int1, int2, net.
 /// Codes and domains stay raw integers here so that any peer's error survives decoding, even one
 /// whose code NetCore does not name.
-public struct RemoteError: XDRCodable, Hashable {
+public struct RemoteError: XDRStruct, Hashable {
     /// VIR_ERR_ERROR, the only level libvirt daemons send.
     public static let levelError: Int32 = 2
 
@@ -86,33 +86,10 @@ public struct RemoteError: XDRCodable, Hashable {
         return PatchbayError(code, detail, domain: domain)
     }
 
-    /// Writes the eleven fields in libvirt's order.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        encoder.encode(code)
-        encoder.encode(domain)
-        try encoder.encodeOptionalString(message, maxLength: RemoteLimits.string)
-        encoder.encode(level)
-        try encoder.encodeOptional(domainObject)
-        try encoder.encodeOptionalString(str1, maxLength: RemoteLimits.string)
-        try encoder.encodeOptionalString(str2, maxLength: RemoteLimits.string)
-        try encoder.encodeOptionalString(str3, maxLength: RemoteLimits.string)
-        encoder.encode(int1)
-        encoder.encode(int2)
-        try encoder.encodeOptional(network)
-    }
-
-    /// Reads the eleven fields in libvirt's order.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        code = try decoder.decode(Int32.self)
-        domain = try decoder.decode(Int32.self)
-        message = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        level = try decoder.decode(Int32.self)
-        domainObject = try decoder.decodeOptional(DomainReference.self)
-        str1 = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        str2 = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        str3 = try decoder.decodeOptionalString(maxLength: RemoteLimits.string)
-        int1 = try decoder.decode(Int32.self)
-        int2 = try decoder.decode(Int32.self)
-        network = try decoder.decodeOptional(NetworkReference.self)
-    }
+    /// `remote_error`: every string a `remote_string`, `dom` and `net` optional references.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .field(\.code), .field(\.domain), .string(\.message, max: RemoteLimits.string), .field(\.level),
+        .optional(\.domainObject), .string(\.str1, max: RemoteLimits.string), .string(\.str2, max: RemoteLimits.string),
+        .string(\.str3, max: RemoteLimits.string), .field(\.int1), .field(\.int2), .optional(\.network)
+    )
 }

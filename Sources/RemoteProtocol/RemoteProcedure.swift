@@ -223,45 +223,6 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
         }
         return name
     }
-
-    /// Server-to-client MESSAGE procedures: never valid as a CALL.
-    public var isEvent: Bool {
-        self == .networkEventLifecycle || self == .nodeDeviceEventLifecycle || self == .nodeDeviceEventUpdate
-    }
-
-    /// Procedures that change host or daemon state; the `-ro` sockets refuse them with
-    /// VIR_ERR_OPERATION_DENIED. Event registration and close callbacks only touch the
-    /// connection itself, so read-only clients may use them (libvirt allows `virsh -r net-event`).
-    public var isMutating: Bool {
-        switch self {
-        case .networkCreate, .networkCreateXML, .networkCreateXMLFlags, .networkDefineXML,
-             .networkDefineXMLFlags, .networkDestroy, .networkUndefine, .networkSetAutostart,
-             .networkUpdate, .networkPortCreateXML, .networkPortSetParameters, .networkPortDelete,
-             .interfaceDefineXML, .interfaceUndefine, .interfaceCreate, .interfaceDestroy,
-             .interfaceChangeBegin, .interfaceChangeCommit, .interfaceChangeRollback,
-             .nodeDeviceDettach, .nodeDeviceReAttach, .nodeDeviceReset, .nodeDeviceCreateXML,
-             .nodeDeviceDestroy, .nodeDeviceDetachFlags, .nodeDeviceDefineXML, .nodeDeviceUndefine,
-             .nodeDeviceCreate, .nodeDeviceSetAutostart, .connectSetIdentity:
-            true
-        default:
-            false
-        }
-    }
-}
-
-extension RemoteProcedure {
-    /// Mutating calls whose work is bounded by file writes and at most a netlink request (no
-    /// process to spawn, no network to bring up): a daemon can answer them on its socket loop
-    /// instead of paying two thread wake-ups for a worker.
-    public var isBoundedChange: Bool {
-        switch self {
-        case .networkDefineXML, .networkDefineXMLFlags, .networkUndefine, .networkSetAutostart,
-             .networkPortCreateXML, .networkPortDelete:
-            true
-        default:
-            false
-        }
-    }
 }
 
 /// Procedures of the keepalive program; both travel as MESSAGE with an empty payload.

@@ -72,15 +72,3 @@ public struct ServerRejection: Error, Sendable, Equatable {
         header.map { Packet.errorReply(to: $0, error: error.patchbayError) }
     }
 }
-
-extension RemoteProcedure {
-    /// Decodes this procedure's CALL arguments; a malformed payload becomes the RPC error the
-    /// client is sent, so the dispatcher only ever handles `PatchbayError`.
-    public func decodeArguments<Args: XDRDecodable>(_ type: Args.Type, from payload: [UInt8]) throws(PatchbayError) -> Args {
-        do {
-            return try XDRDecoder.decode(type, from: payload)
-        } catch {
-            throw PatchbayError(.rpc, "cannot decode arguments of \(libvirtName): \(error)", domain: .rpc)
-        }
-    }
-}

@@ -64,7 +64,7 @@ public enum TypedParameterValue: XDRCodable, Hashable {
 }
 
 /// `remote_typed_param`: a named, typed value (port bandwidth, connection identity).
-public struct TypedParameter: XDRCodable, Hashable {
+public struct TypedParameter: XDRStruct, Hashable {
     /// libvirt's VIR_TYPED_PARAM_FIELD_LENGTH: field names are shorter than this many bytes.
     /// Not an XDR limit, so only `validate()` checks it.
     public static let fieldLengthLimit = 80
@@ -83,17 +83,8 @@ public struct TypedParameter: XDRCodable, Hashable {
     /// Whether the field name fits libvirt's fixed-size field buffer (libvirt refuses longer ones).
     public var hasValidFieldLength: Bool { field.utf8.count < Self.fieldLengthLimit }
 
-    /// Writes `{string field; remote_typed_param_value value}`.
-    public func encode(to encoder: inout XDREncoder) throws(XDRError) {
-        try encoder.encodeString(field, maxLength: RemoteLimits.string)
-        try encoder.encode(value)
-    }
-
-    /// Reads `{string field; remote_typed_param_value value}`.
-    public init(from decoder: inout XDRDecoder) throws(XDRError) {
-        field = try decoder.decodeString(maxLength: RemoteLimits.string)
-        value = try decoder.decode(TypedParameterValue.self)
-    }
+    /// `{remote_nonnull_string field; remote_typed_param_value value}`.
+    public static let xdrLayout = XDRLayout(Self.init, .string(\.field, max: RemoteLimits.string), .field(\.value))
 }
 
 /// The typed-parameter names of a network port's QoS (libvirt's VIR_NETWORK_PORT_BANDWIDTH_*).

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HostNet
+import HostOS
 import NetConf
 import NetCore
 import Netlink

@@ -25,6 +25,44 @@ struct TrafficControlTests {
         #expect(TrafficControlPlan.htbParameters(try Self.rate(512)) == "rate 524288bps ceil 524288bps")
     }
 
+    /// A network's outbound redirect: one netdev table per bridge, hooked on the bridge's ingress,
+    /// forwarding to the IFB; odd bridge names keep distinct table names and load as nft input (nft
+    /// strings have no escapes: a backslash is literal, a double quote cannot be written).
+    @Test func bridgeOutboundRedirectScriptAndNames() throws {
+        let bridge = try InterfaceName("virbr0")
+        #expect(try BridgeOutboundRedirect.script(bridge: bridge, ifb: try InterfaceName("pbifb12"), replacing: false) == """
+            table netdev \(BridgeOutboundRedirect.tableName(bridge: bridge)) {
+              comment "Patchbay outbound bandwidth of bridge virbr0"
+              chain outbound {
+                type filter hook ingress device "virbr0" priority 0; policy accept;
+                fwd to "pbifb12"
+              }
+            }
+
+            """)
+        let names = try ["br.0", "br-0", "br_0"].map { BridgeOutboundRedirect.tableName(bridge: try InterfaceName($0)) }
+        #expect(Set(names).count == 3 && names.allSatisfy { $0.hasPrefix("patchbay_outbound_br_0_") })
+        try TestNamespace.with { ns in
+            let links = try Rtnetlink(namespace: ns.path)
+            let odd = try InterfaceName("pb.q\\x;")
+            try links.createLink(odd, kind: .bridge(BridgeOptions(stp: false, forwardDelay: 0)))
+            let ifb = try InterfaceName("pbqifb0")
+            try links.createLink(ifb, kind: .ifb)
+            let redirect = BridgeOutboundRedirect(namespace: ns.path)
+            try redirect.apply(bridge: odd, ifb: ifb)
+            try redirect.apply(bridge: odd, ifb: ifb)
+            #expect(try redirect.isInstalled(bridge: odd))
+            #expect(try ns.exec(["/usr/sbin/nft", "list", "tables", "netdev"]).split(separator: "\n").count == 1)
+            try redirect.remove(bridge: odd)
+            try redirect.remove(bridge: odd)
+            #expect(try !redirect.isInstalled(bridge: odd))
+            let quote = try InterfaceName("pbq\"0")
+            try links.createLink(quote, kind: .bridge(BridgeOptions(stp: false, forwardDelay: 0)))
+            #expect(throws: PatchbayError.self) { try redirect.apply(bridge: quote, ifb: ifb) }
+            #expect(try ns.exec(["/usr/sbin/nft", "list", "tables", "netdev"]).isEmpty)
+        }
+    }
+
     @Test func applyThenRemoveLeavesNothing() throws {
         try TestNamespace.with { ns in
             let links = try Rtnetlink(namespace: ns.path)

@@ -22,6 +22,16 @@ final class FakeNetworkHost: NetworkHost, @unchecked Sendable {
     var calls: [String] { locked { _calls } }
     /// Floor class ids per network bridge now.
     func floors(_ network: String) -> [UInt32] { locked { (_floors[network] ?? []).sorted() } }
+    /// Called with each floor call as it is recorded ("plugFloor NET CLASS"), before it returns,
+    /// so a test can look at the files at that moment.
+    var floorObserver: (@Sendable (String) -> Void)? {
+        get { locked { _floorObserver } }
+        set { locked { _floorObserver = newValue } }
+    }
+    private var _floorObserver: (@Sendable (String) -> Void)?
+    /// Makes the next floor call fail.
+    func failNextFloorCall() { locked { _failFloor = true } }
+    private var _failFloor = false
     /// Makes starting `network` fail.
     func failStart(_ network: String) { _ = locked { _failStart.insert(network) } }
 
@@ -48,17 +58,27 @@ final class FakeNetworkHost: NetworkHost, @unchecked Sendable {
     }
 
     func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
-        locked {
-            _calls.append("plugFloor \(network.name) \(floor.classID)")
-            _floors[network.name, default: []].append(floor.classID)
+        let call = "plugFloor \(network.name) \(floor.classID)"
+        let (observer, fail) = locked { () -> ((@Sendable (String) -> Void)?, Bool) in
+            defer { _failFloor = false }
+            _calls.append(call)
+            if !_failFloor { _floors[network.name, default: []].append(floor.classID) }
+            return (_floorObserver, _failFloor)
         }
+        observer?(call)
+        if fail { throw PatchbayError(.internalError, "injected floor failure") }
     }
 
     func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
-        locked {
-            _calls.append("unplugFloor \(network.name) \(classID)")
-            _floors[network.name]?.removeAll { $0 == classID }
+        let call = "unplugFloor \(network.name) \(classID)"
+        let (observer, fail) = locked { () -> ((@Sendable (String) -> Void)?, Bool) in
+            defer { _failFloor = false }
+            _calls.append(call)
+            if !_failFloor { _floors[network.name]?.removeAll { $0 == classID } }
+            return (_floorObserver, _failFloor)
         }
+        observer?(call)
+        if fail { throw PatchbayError(.internalError, "injected floor failure") }
     }
 
     func reconcile(_ network: NetworkDefinition, runtime: inout NetworkRuntime, floors: [PortFloor], stateDirectory: String) -> [Drift] {

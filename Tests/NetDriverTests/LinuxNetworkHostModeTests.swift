@@ -94,11 +94,6 @@ struct NetworkModeTests {
                 expectRefusal(.operationUnsupported, ["VLAN 42", "not supported by this host kernel"]) { _ = try fixture.start(tagged) }
                 try fixture.links.deleteLink(InterfaceName("pbeth0"))
             }
-            let natShaped = try network("""
-                <network><name>ns</name><forward mode='nat'/><bridge name='pbns0'/>
-                  <bandwidth><outbound average='1000'/></bandwidth><ip address='10.216.0.1' prefix='24'/></network>
-                """)
-            expectRefusal(.operationUnsupported, ["outbound <bandwidth>", "'nat'"]) { _ = try fixture.start(natShaped) }
             try fixture.expectClean(besides: before, dnsmasqPID: nil)
         }
     }

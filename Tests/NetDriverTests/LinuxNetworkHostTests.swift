@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HostNet
+import HostOS
 import NetConf
 import NetCore
 @testable import NetDriver
@@ -172,9 +173,36 @@ struct OwnBridgeNetworkTests {
             let rules = try fixture.table(try #require(runtime.firewallTable))
             #expect(rules.contains("ip saddr 10.212.0.0/24 accept") && !rules.contains("masquerade"))
             #expect(try fixture.namespace.exec(["cat", "/proc/sys/net/ipv4/ip_forward"]).hasPrefix("1"))
-            #expect(try fixture.links.qdiscKind(of: InterfaceName("pbrt0"), at: .ingress) == "ingress")
+            // Outbound goes to the IFB through nftables (as on nat networks), not through a tc ingress redirect.
+            #expect(try fixture.links.qdiscKind(of: InterfaceName("pbrt0"), at: .ingress) == nil)
+            #expect(try BridgeOutboundRedirect(namespace: fixture.namespace.path).isInstalled(bridge: InterfaceName("pbrt0")))
             let ifbs = try fixture.links.links().filter { $0.kind == "ifb" }
             #expect(ifbs.count == 1 && ifbs.allSatisfy { $0.group == runtime.deviceGroup }, "the IFB is in the network's group")
+            try fixture.stop(definition, runtime)
+            try fixture.expectClean(dnsmasqPID: nil)
+            #expect(try !BridgeOutboundRedirect(namespace: fixture.namespace.path).isInstalled(bridge: InterfaceName("pbrt0")))
+        }
+    }
+
+    /// `<route metric>` is the kernel route's priority (what `ip route` prints as "metric").
+    @Test func routeMetricsReachTheKernel() throws {
+        try HostFixture.with { fixture in
+            let definition = try network("""
+                <network><name>metric</name><bridge name='pbmet0'/><dns enable='no'/>
+                  <ip address='10.214.0.1' prefix='24'/><ip family='ipv6' address='fd00:214::1' prefix='64'/>
+                  <route address='10.97.0.0' prefix='24' gateway='10.214.0.2' metric='7'/>
+                  <route address='10.96.0.0' netmask='255.255.0.0' gateway='10.214.0.3'/>
+                  <route family='ipv6' address='fd00:97::' prefix='64' gateway='fd00:214::2' metric='300'/>
+                </network>
+                """)
+            let runtime = try fixture.start(definition)
+            defer { try? fixture.stop(definition, runtime) }
+            let ipv4 = try fixture.namespace.exec(["/usr/sbin/ip", "-4", "route", "show", "10.97.0.0/24"])
+            #expect(ipv4.contains("via 10.214.0.2") && ipv4.contains("metric 7"), "\(ipv4)")
+            let plain = try fixture.namespace.exec(["/usr/sbin/ip", "-4", "route", "show", "10.96.0.0/16"])
+            #expect(plain.contains("via 10.214.0.3") && !plain.contains("metric"), "no metric given: the kernel's default (0) \(plain)")
+            let ipv6 = try fixture.namespace.exec(["/usr/sbin/ip", "-6", "route", "show", "fd00:97::/64"])
+            #expect(ipv6.contains("via fd00:214::2") && ipv6.contains("metric 300"), "\(ipv6)")
             try fixture.stop(definition, runtime)
             try fixture.expectClean(dnsmasqPID: nil)
         }

@@ -1,11 +1,12 @@
 import Glibc
 import NIOCore
 import NIOEmbedded
+import NetDriver
 import RemoteProtocol
 import Testing
 @testable import PatchbayDaemon
 
-/// The daemon's pieces that need no process: framing on a channel, lease parsing.
+/// The daemon's pieces that need no process: framing on a channel, leases in wire form.
 @Suite("daemon units")
 struct DaemonUnitTests {
     @Test("frames split anywhere are reassembled; a bad length is refused before its body arrives")
@@ -25,23 +26,14 @@ struct DaemonUnitTests {
         _ = try? channel.finish()
     }
 
-    @Test("dnsmasq lease lines become libvirt leases; IPv6 lines after the duid line; MAC filter")
-    func leases() throws {
-        let path = "/tmp/pbd-leases-\(UInt32.random(in: 0...UInt32.max))"
-        try """
-        1700000000 52:54:00:aa:bb:cc 10.1.0.11 guest1 01:52:54:00:aa:bb:cc
-        1700000100 52:54:00:aa:bb:dd 10.1.0.12 * *
-        duid 00:01:00:01:2c:aa:bb:cc:52:54:00:00:00:01
-        1700000200 12345 fd00::11 guest6 00:01:00:01:aa
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { unlink(path) }
-        let leases = DHCPLeaseFile.leases(path: path, bridge: "virbr9", prefixes: (24, 64), mac: nil)
-        #expect(leases.count == 3)
-        #expect(leases[0].ipAddress == "10.1.0.11" && leases[0].prefix == 24 && leases[0].hostname == "guest1")
-        #expect(leases[1].hostname == nil && leases[1].clientID == nil)
-        #expect(leases[2].type == DHCPLeaseFile.typeIPv6 && leases[2].iaid == "12345" && leases[2].prefix == 64)
-        let one = DHCPLeaseFile.leases(path: path, bridge: "virbr9", prefixes: (24, 64), mac: "52:54:00:AA:BB:DD")
-        #expect(one.map(\.ipAddress) == ["10.1.0.12"])
-        #expect(DHCPLeaseFile.leases(path: "/nonexistent", bridge: "b", prefixes: (24, 64), mac: nil).isEmpty)
+    @Test("the driver's leases become remote_network_dhcp_lease: IPv4 is type 0, IPv6 type 1, fields kept")
+    func leases() {
+        let v4 = NetworkDHCPLease(DHCPLease(interface: "virbr9", expiryTime: 1_700_000_000, family: .ipv4, mac: "52:54:00:aa:bb:cc",
+                                            iaid: nil, address: "10.1.0.11", prefix: 24, hostname: "guest1", clientID: "01:52"))
+        #expect(v4 == NetworkDHCPLease(interface: "virbr9", expiryTime: 1_700_000_000, type: 0, mac: "52:54:00:aa:bb:cc", iaid: nil,
+                                       ipAddress: "10.1.0.11", prefix: 24, hostname: "guest1", clientID: "01:52"))
+        let v6 = NetworkDHCPLease(DHCPLease(interface: "virbr9", expiryTime: 1_700_000_200, family: .ipv6, mac: nil, iaid: "12345",
+                                            address: "fd00::11", prefix: 64, hostname: nil, clientID: nil))
+        #expect(v6.type == 1 && v6.iaid == "12345" && v6.prefix == 64 && v6.hostname == nil)
     }
 }

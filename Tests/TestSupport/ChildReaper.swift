@@ -1,6 +1,7 @@
 import CLinuxUAPI
 import Foundation
 import Glibc
+import HostOS
 
 /// Daemons that tests start (dnsmasq forks into the background) are orphaned when killed; on a
 /// host whose PID 1 does not reap, they would stay as zombies. The test process makes itself

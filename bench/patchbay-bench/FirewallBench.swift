@@ -3,6 +3,7 @@
 // done before, in the same run, inside a throwaway namespace.
 import Foundation
 import HostNet
+import HostOS
 import NetCore
 
 /// Runs the firewall benchmark: `runs` removals (and listings) per path.

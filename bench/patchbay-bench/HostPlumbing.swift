@@ -3,6 +3,7 @@
 // namespace. Then 1,000 NICs are torn down and every leftover device, qdisc and nft table counted.
 import Foundation
 import HostNet
+import HostOS
 import NetConf
 import NetCore
 import Netlink

@@ -94,6 +94,12 @@ public enum AtomicFile {
         read(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Writes that a crash interrupted in `directory`: the temporary files `write` leaves when it
+    /// dies before its rename (the target still holds its previous content).
+    public static func interruptedWrites(in directory: String) -> [String] {
+        (DirectoryListing.names(in: directory) ?? []).filter(isTemporary).sorted()
+    }
+
     /// True for a name with `.tmp-` in it: a write that has not been renamed into place. Checked on
     /// bytes: the generic substring search costs more than the directory read at restart.
     public static func isTemporary(_ name: String) -> Bool {
@@ -104,19 +110,11 @@ public enum AtomicFile {
     }
 
     /// Names in `directory` ending in `suffix`, sorted, hidden and temporary files excluded
-    /// (none when the directory does not exist).
+    /// (none when the directory does not exist). Read through `DirectoryListing`, which never
+    /// copies a `dirent` by value.
     public static func list(_ directory: String, suffix: String = "") -> [String] {
-        guard let handle = opendir(directory) else { return [] }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name.hasPrefix(".") || isTemporary(name) || !name.hasSuffix(suffix) { continue }
-            names.append(name)
-        }
-        return names.sorted()
+        let names = DirectoryListing.names(in: directory) ?? []
+        return names.filter { !$0.hasPrefix(".") && !isTemporary($0) && $0.hasSuffix(suffix) }.sorted()
     }
 
     static func parentDirectory(of path: String) -> String {

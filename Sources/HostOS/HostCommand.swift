@@ -1,7 +1,6 @@
 import CLinuxUAPI
 import Glibc
 import NetCore
-import Netlink
 
 /// Runs a host tool (tc, nft, dnsmasq) with posix_spawn, feeding stdin and collecting output.
 ///
@@ -120,7 +119,10 @@ public enum HostCommand {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        let variables: [String] = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"]
+        var variables: [String] = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"]
+        // Sanitizer settings follow into children: an instrumented child (the crash torture, a
+        // test's daemon) must report where its parent's reports go, and not report false leaks.
+        if let sanitizer = getenv("ASAN_OPTIONS") { variables.append("ASAN_OPTIONS=\(String(cString: sanitizer))") }
         let environment = variables.map { strdup($0) } + [nil]
         defer { for pointer in environment { free(pointer) } }
         var pid: pid_t = 0

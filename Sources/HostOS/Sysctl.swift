@@ -1,6 +1,5 @@
 import Glibc
 import NetCore
-import Netlink
 
 /// Kernel switches under /proc/sys.
 ///

@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 
 /// One process as /proc shows it.
@@ -15,15 +14,16 @@ public struct ProcessEntry: Sendable {
     public let isZombie: Bool
 }
 
-/// Reads /proc, so tests can find the daemons they started (and prove none is left).
+/// Reads /proc: which processes exist, whose children they are, and which have exited unreaped.
 public enum ProcessTable {
     /// The process `pid`, or nil when there is none.
     public static func entry(_ pid: pid_t) -> ProcessEntry? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+        guard let stat = AtomicFile.readText("/proc/\(pid)/stat"),
+              let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")"), open < close else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 2 else { return nil }
-        let arguments = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        // `comm` may hold spaces and parentheses, hence the last ')' above; cmdline is NUL-separated.
+        let arguments = AtomicFile.read("/proc/\(pid)/cmdline") ?? []
         return ProcessEntry(pid: pid, parent: pid_t(fields[1]) ?? 0, command: String(stat[stat.index(after: open)..<close]),
                             commandLine: String(decoding: arguments.map { $0 == 0 ? 32 : $0 }, as: UTF8.self),
                             isZombie: fields[0] == "Z")
@@ -31,14 +31,9 @@ public enum ProcessTable {
 
     /// Every process now.
     public static func all() -> [ProcessEntry] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }.compactMap(entry)
+        (DirectoryListing.names(in: "/proc") ?? []).compactMap { pid_t($0) }.compactMap(entry)
     }
 
     /// True while `pid` runs (a zombie counts as gone).
     public static func isAlive(_ pid: pid_t) -> Bool { entry(pid).map { !$0.isZombie } ?? false }
-
-    /// Running (not zombie) dnsmasq processes whose command line contains `fragment`.
-    public static func dnsmasq(mentioning fragment: String) -> [pid_t] {
-        all().filter { !$0.isZombie && $0.commandLine.hasPrefix("/usr/sbin/dnsmasq") && $0.commandLine.contains(fragment) }.map(\.pid)
-    }
 }
