@@ -7,12 +7,13 @@ extension ConformanceRunner {
     ///
     /// `qemuxml2xml` rows: parse `tests/qemuxml2argvdata/NAME.xml`, format its `<interface>` and
     /// `<hostdev>` elements (inactive and active), compare with the expected file's.
-    /// `qemuxml2argv` rows belong to the guests work and are skipped until it exists.
+    /// `qemuxml2argv` rows: see `qemuXML2Argv`.
     func qemuDomain(_ row: [String]) -> [CaseResult] {
         let corpus = "qemu-domain"
         guard row.count >= 5 else { return malformed(corpus, row, expected: 5) }
         let (test, macro, name, expectedFile) = (row[0], row[1], row[2], row[4])
         func result(_ outcome: CaseResult.Outcome) -> [CaseResult] { [CaseResult(corpus: corpus, name: name, outcome: outcome)] }
+        if test == "qemuxml2argv" { return qemuXML2Argv(row) }
         guard test == "qemuxml2xml" else { return result(.skip) }
         let expectFailure = macro.contains("FAILURE") || macro.contains("PARSE_ERROR")
         do throws(PatchbayError) {
