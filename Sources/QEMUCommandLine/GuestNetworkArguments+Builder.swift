@@ -32,6 +32,10 @@ extension GuestNetworkArguments {
             if nic.backend?.tap != nil && ![.bridge, .network, .ethernet].contains(nic.type) {
                 throw PatchbayError(.configUnsupported, "interface \(mac) - custom tap device path is not supported for network interfaces of type \(type)", domain: .domain)
             }
+            // Several queues need a backend QEMU can open several times.
+            if (nic.driver?.queues ?? 0) > 0 && ![.network, .bridge, .direct, .ethernet, .vhostuser, .vdpa].contains(nic.type) {
+                throw PatchbayError(.configUnsupported, "Multiqueue network is not supported for: \(type)", domain: .domain)
+            }
             if nic.filterRef != nil && ![.bridge, .network, .ethernet].contains(nic.type) {
                 throw PatchbayError(.configUnsupported, "interface \(mac) - filterref is not supported for network interfaces of type \(type)", domain: .domain)
             }
