@@ -24,6 +24,7 @@ struct ConformanceCommand: ParsableCommand {
     mutating func run() throws {
         let runner = ConformanceRunner(root: directory)
         var summary = ConformanceSummary()
+        for note in ConformanceRunner.qemuArgumentDifferences { print("NOTE \(note)") }
         do throws(PatchbayError) {
             try runner.run(corpora: corpus.isEmpty ? nil : Set(corpus)) { result in
                 print(result.line)

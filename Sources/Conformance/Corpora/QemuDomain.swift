@@ -8,7 +8,7 @@ extension ConformanceRunner {
     ///
     /// `qemuxml2xml` rows: parse `tests/qemuxml2argvdata/NAME.xml`, format its `<interface>` and
     /// `<hostdev>` elements (inactive and active), compare with the expected file's.
-    /// `qemuxml2argv` rows belong to the guests work and are skipped until it exists.
+    /// `qemuxml2argv` rows: see `qemuXML2Argv`.
     func qemuDomain(_ row: [String]) -> [CaseResult] {
         let corpus = "qemu-domain"
         guard row.count >= 5 else { return malformed(corpus, row, expected: 5) }
@@ -18,9 +18,8 @@ extension ConformanceRunner {
         // the variant, or the rows of one input would all print the same line.
         let variant = Self.variant(of: name, expectedFile: expectedFile)
         func result(_ outcome: CaseResult.Outcome) -> [CaseResult] { [CaseResult(corpus: corpus, name: variant, outcome: outcome)] }
-        guard test == "qemuxml2xml" else {
-            return result(.skip("\(test) (QEMU command lines) belongs to the guests work, not done yet"))
-        }
+        if test == "qemuxml2argv" { return qemuXML2Argv(row, variant: variant) }
+        guard test == "qemuxml2xml" else { return result(.fail("unknown qemu-domain test '\(test)' (known: qemuxml2xml, qemuxml2argv)")) }
         let expectFailure = macro.contains("FAILURE") || macro.contains("PARSE_ERROR")
         do throws(PatchbayError) {
             let source = try read("tests/qemuxml2argvdata/\(name).xml")
