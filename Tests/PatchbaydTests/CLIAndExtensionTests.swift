@@ -261,6 +261,32 @@ struct RealLeaseTests {
         }
     }
 
+    @Test("xml domain: a <teaming> transient partner without a MAC shows the persistent NIC's; a MAC the user gave is kept",
+          arguments: [("", "52:54:00:aa:bb:cc"), ("<mac address='52:54:00:11:22:33'/>", "52:54:00:11:22:33")])
+    func xmlDomainShowsTheMACATransientPartnerTook(mac: String, shown: String) throws {
+        let file = "/tmp/pb-cli-teaming-\(getpid()).xml"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try """
+            <domain type='kvm'>
+              <name>guest</name>
+              <memory>219100</memory>
+              <os><type arch='x86_64' machine='pc'>hvm</type></os>
+              <devices>
+                <interface type='network'><mac address='52:54:00:aa:bb:cc'/><source network='default'/><model type='virtio'/>
+                  <teaming type='persistent'/><alias name='ua-backup0'/></interface>
+                <interface type='hostdev' managed='yes'>\(mac)
+                  <source><address type='pci' domain='0' bus='3' slot='7' function='1'/></source>
+                  <teaming type='transient' persistent='ua-backup0'/></interface>
+              </devices>
+            </domain>
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try Shell.run(DaemonHarness.cli, ["xml", "domain", file])
+        #expect(result.status == 0, "\(result)")
+        let interfaces = result.output.components(separatedBy: "<interface ").dropFirst()
+        #expect(interfaces.count == 2, "\(result)")
+        #expect(interfaces.last?.contains("<mac address='\(shown)'/>") == true, "\(result)")
+    }
+
     @Test("as a new user: --help shows -c/--connect, both binaries have --version")
     func helpAndVersion() throws {
         let help = try Shell.run(DaemonHarness.cli, ["--help"])

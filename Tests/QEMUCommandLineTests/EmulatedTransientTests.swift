@@ -1,4 +1,5 @@
 import Foundation
+import NetConf
 import NetCore
 import QEMUCommandLine
 import Testing
@@ -29,7 +30,7 @@ struct EmulatedTransientTests {
         let lines = try arguments(xml).arguments.map(\.description)
         #expect(lines.last == "-device virtio-net-pci,netdev=hostua-standby,id=ua-standby,mac=52:54:00:aa:bb:cc,failover_pair_id=ua-backup0,bus=pci.0,addr=0x3")
         // It took the persistent NIC's MAC, and the formatted XML says so.
-        let devices = try GuestNetworkDevices.parse(domainXML: xml)
+        let devices = try DomainNetworkDevices.parse(domainXML: xml)
         #expect(devices.formattedElements(active: false)[1].element("mac")?.attribute("address") == "52:54:00:aa:bb:cc")
     }
 

@@ -83,10 +83,11 @@ struct TeamingTests {
     }
 
     @Test func transientTakesThePersistentMACWhenItHasNone() throws {
-        let devices = try GuestNetworkDevices.parse(domainXML: domainXML(persistentNIC + transientVF))
+        let xml = domainXML(persistentNIC + transientVF)
+        let devices = try GuestNetworkDevices.parse(domainXML: xml)
         #expect(devices.interfaces[1].mac.address.description == "52:54:00:aa:bb:cc")
-        // The formatted XML shows the MAC it took.
-        let formatted = devices.formattedElements(active: false)[1]
+        // The model's formatted XML shows the MAC it took.
+        let formatted = try DomainNetworkDevices.parse(domainXML: xml).formattedElements(active: false)[1]
         #expect(formatted.element("mac")?.attribute("address") == "52:54:00:aa:bb:cc")
     }
 

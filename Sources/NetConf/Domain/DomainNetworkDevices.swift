@@ -3,20 +3,23 @@ import NetXML
 
 /// The network-related devices of a domain document: its `<interface>` and `<hostdev>` elements,
 /// completed as libvirt's QEMU driver completes them when the domain is defined (default model,
-/// default PCI/CCW addresses).
+/// default PCI/CCW addresses), and a `<teaming>` transient partner given its persistent NIC's MAC
+/// (see `DomainTeaming.swift`).
 public struct DomainNetworkDevices: Sendable {
     /// The NICs in document order.
-    public private(set) var interfaces: [DomainInterface]
+    public internal(set) var interfaces: [DomainInterface]
     /// The standalone host devices in document order (a hostdev NIC is only in `interfaces`).
     public private(set) var hostdevs: [DomainHostdev]
     /// The guest platform.
     public let machine: DomainMachine
     /// The `<domain type=>` (hypervisor driver) the document is for.
     public let hypervisor: String
+    /// Patchbay's extensions from the domain's `<metadata>`.
+    public let extensions: PatchbayDomainExtensions
 
     /// Hypervisor types whose driver is QEMU's: only those get its defaults (NIC model, PCI/CCW
     /// addresses) and its checks. Any other type gets libvirt's generic parser alone, as the
-    /// test driver (`test:///default`) gives it.
+    /// test driver (`test:///default`) gives it (with Patchbay's teaming MAC copy, which is the document's).
     public static let qemuHypervisors: Set<String> = ["qemu", "kvm"]
 
     /// Parses a whole `<domain>` document as a persistent definition, keeping only what Patchbay models.
@@ -35,6 +38,8 @@ public struct DomainNetworkDevices: Sendable {
         let devices = domain.element("devices")
         interfaces = try (devices?.elements("interface") ?? []).map { e throws(PatchbayError) in try DomainInterface(xml: e) }
         hostdevs = try (devices?.elements("hostdev") ?? []).map { e throws(PatchbayError) in try DomainHostdev(xml: e) }
+        extensions = try PatchbayDomainExtensions(domain: domain)
+        takePersistentMACs(written: devices?.elements("interface") ?? [])
         try checkDuplicateHostDevices()
         try Self.checkAliases(domain: domain)
         try Self.checkBootOrders(domain: domain)
