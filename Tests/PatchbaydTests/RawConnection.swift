@@ -8,8 +8,15 @@ final class RawConnection {
     private var frames = FrameDecoder()
 
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        // The descriptor is stored only once connected: a failed init must not leave deinit a
+        // descriptor it already closed (closing a number another thread reuses by then).
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
+        guard path.utf8.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            Glibc.close(fd)
+            throw HarnessError("socket path too long: \(path)")
+        }
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
@@ -18,9 +25,11 @@ final class RawConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard result == 0 else {
+            let failure = errno
             Glibc.close(fd)
-            throw HarnessError("connect \(path): \(String(cString: strerror(errno)))")
+            throw HarnessError("connect \(path): \(String(cString: strerror(failure)))")
         }
+        self.fd = fd
     }
 
     deinit { Glibc.close(fd) }
