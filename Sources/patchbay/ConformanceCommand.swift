@@ -24,9 +24,15 @@ struct ConformanceCommand: ParsableCommand {
     mutating func run() throws {
         let runner = ConformanceRunner(root: directory)
         var summary = ConformanceSummary()
-        for note in ConformanceRunner.qemuArgumentDifferences { print("NOTE \(note)") }
+        // The declared differences of the qemu-domain argument comparison, printed before its
+        // first case: only when that corpus really runs (an unknown corpus prints nothing).
+        var notesPrinted = false
         do throws(PatchbayError) {
             try runner.run(corpora: corpus.isEmpty ? nil : Set(corpus)) { result in
+                if result.corpus == "qemu-domain" && !notesPrinted {
+                    for note in ConformanceRunner.qemuArgumentDifferences { print("NOTE \(note)") }
+                    notesPrinted = true
+                }
                 print(result.line)
                 summary.record(result)
             }
