@@ -11,7 +11,7 @@ public enum NetworkNamespace {
     /// Runs `body` on a fresh thread that first joins the namespace at `path`.
     public static func run<T: Sendable>(in path: String, _ body: @escaping @Sendable () throws(PatchbayError) -> T) -> Result<T, PatchbayError> {
         let box = ResultBox<T>()
-        let work = ThreadWork {
+        let work = HostThread {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
                 box.result = .failure(.system("Unable to open network namespace '\(path)'", errno: errno))
@@ -32,30 +32,4 @@ public enum NetworkNamespace {
 
 private final class ResultBox<T>: @unchecked Sendable {
     var result: Result<T, PatchbayError>?
-}
-
-/// A closure run on its own joinable pthread.
-final class ThreadWork: @unchecked Sendable {
-    private let body: () -> Void
-
-    init(_ body: @escaping () -> Void) { self.body = body }
-
-    /// Runs the body on a new thread and joins it; false when no thread could be started
-    /// (the body must never fall back to the caller's thread: it would change its namespace).
-    func runAndWait() -> Bool {
-        var thread = pthread_t()
-        let unmanaged = Unmanaged.passRetained(self)
-        let created = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            let work = Unmanaged<ThreadWork>.fromOpaque(context).takeRetainedValue()
-            work.body()
-            return nil
-        }, unmanaged.toOpaque())
-        if created != 0 {
-            unmanaged.release()
-            return false
-        }
-        pthread_join(thread, nil)
-        return true
-    }
 }

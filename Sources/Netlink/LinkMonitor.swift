@@ -1,5 +1,6 @@
 import CLinuxUAPI
 import Glibc
+import HostOS
 import NetCore
 
 /// A change to the set of links or their carrier, as a management application wants to hear it.
@@ -44,7 +45,7 @@ public final class LinkMonitor: @unchecked Sendable {
         try socket.setReceiveTimeout(milliseconds: 200)
         (events, continuation) = AsyncStream.makeStream(of: LinkEvent.self, bufferingPolicy: .unbounded)
         for link in try Rtnetlink(socket: socket).links() { known[link.index] = link }
-        let thread = DetachedThread { [self] in self.loop() }
+        let thread = HostThread { [self] in self.loop() }
         guard thread.start() else { throw .internalError("cannot start the link monitor thread") }
     }
 
@@ -83,28 +84,5 @@ public final class LinkMonitor: @unchecked Sendable {
         defer { known[link.index] = link }
         guard let previous = known[link.index] else { return .appeared(link) }
         return previous.carrier != link.carrier || previous.isUp != link.isUp ? .changed(link) : nil
-    }
-}
-
-/// A closure on its own detached pthread, for loops that outlive the caller.
-final class DetachedThread: @unchecked Sendable {
-    private let body: () -> Void
-
-    init(_ body: @escaping () -> Void) { self.body = body }
-
-    func start() -> Bool {
-        var thread = pthread_t()
-        let unmanaged = Unmanaged.passRetained(self)
-        let created = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<DetachedThread>.fromOpaque(context).takeRetainedValue().body()
-            return nil
-        }, unmanaged.toOpaque())
-        guard created == 0 else {
-            unmanaged.release()
-            return false
-        }
-        pthread_detach(thread)
-        return true
     }
 }
