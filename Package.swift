@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML", "TestSupport"], resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", dependencies: ["CLinuxUAPI", "HostOS"], path: "Tests/TestSupport"),
         .testTarget(name: "HostOSTests", dependencies: ["HostOS", "NetCore", "TestSupport"]),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"]),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "HostOS", "Netlink", "NetConf", "NetCore", "TestSupport"]),
         .executableTarget(
             name: "patchbay-driver-torture",

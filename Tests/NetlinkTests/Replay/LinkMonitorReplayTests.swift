@@ -57,7 +57,7 @@ struct LinkMonitorReplayTests {
     }
 
     @Test func replayedNotificationsBecomeEvents() async throws {
-        let transport = ScriptedTransport(replies: RecordedReplies.monitor.map(Hex.bytes))
+        let transport = ScriptedTransport(replies: try RecordedReplies.datagrams("monitor"))
         let monitor = try LinkMonitor(socket: NetlinkSocket(transport: transport, firstSequence: 1))
         let seen = await Self.events(of: monitor, until: "pbmon0")
         // lo is the baseline and no event; the bridge appears down, goes up, is set down on its way out, goes.
@@ -85,26 +85,8 @@ struct LinkMonitorReplayTests {
             #expect(seen.contains(Seen("changed", "pbmon0", isUp: true)))
             #expect(seen.last == Seen("disappeared", "pbmon0"))
             #expect(transport.sent.map { Hex.string($0) } == [Hex.string(Hex.bytes(Self.baselineRequest))])
-            if let path = getenv("PATCHBAY_RECORD_NETLINK_MONITOR") {
-                let lines = transport.received.map { datagram in
-                    "        \"\"\"\n" + Hex.string(datagram).split(separator: "\n").map { "        \($0)" }.joined(separator: "\n") + "\n        \"\"\","
-                }
-                let source = """
-                    // What a link monitor's socket received in a fresh namespace while a bridge was created,
-                    // set up and deleted (LinkMonitorReplayTests.kernelSession with PATCHBAY_RECORD_NETLINK_MONITOR
-                    // set): the baseline dump's answer, then the RTNLGRP_LINK notifications, one hex string each.
-                    extension RecordedReplies {
-                        static let monitor: [String] = [
-                    \(lines.joined(separator: "\n"))
-                        ]
-                    }
-
-                    """
-                let fd = open(String(cString: path), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                try #require(fd >= 0)
-                defer { close(fd) }
-                let bytes = Array(source.utf8)
-                #expect(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count)
+            if let directory = getenv("PATCHBAY_RECORD_NETLINK_MONITOR") {
+                try RecordedReplies.record(transport.received, as: "monitor", in: String(cString: directory))
             }
         }
     }

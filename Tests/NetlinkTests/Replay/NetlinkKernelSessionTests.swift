@@ -8,8 +8,8 @@ import Testing
 /// accepts every request, the bytes sent are the hand-written ones, and the answers parse as the
 /// cases expect.
 ///
-/// With PATCHBAY_RECORD_NETLINK=FILE set, the kernel's answers are also written to FILE as the
-/// Swift source of `RecordedReplies` (how the replay fixtures were made).
+/// With PATCHBAY_RECORD_NETLINK=DIR set, the kernel's answers are also written to DIR as
+/// `RecordedReplies` fixture files (how the replay fixtures were made).
 @Suite("Netlink session against the kernel", .serialized)
 struct NetlinkKernelSessionTests {
     @Test func kernelAcceptsEveryRequestAsWritten() throws {
@@ -28,44 +28,9 @@ struct NetlinkKernelSessionTests {
                         "\(session.name): sent other bytes than written")
                 recorded.append((session.name, transport.received))
             }
-            if let path = getenv("PATCHBAY_RECORD_NETLINK") {
-                try Self.source(recorded).write(toFile: String(cString: path))
+            if let directory = getenv("PATCHBAY_RECORD_NETLINK") {
+                for (name, datagrams) in recorded { try RecordedReplies.record(datagrams, as: name, in: String(cString: directory)) }
             }
-        }
-    }
-
-    static func source(_ recorded: [(name: String, datagrams: [[UInt8]])]) -> String {
-        var text = """
-        // The kernel's answers to the session of NetlinkSessionCase, recorded in a fresh network
-        // namespace by NetlinkKernelSessionTests with PATCHBAY_RECORD_NETLINK set: one hex string per
-        // datagram received. Port ids (nlmsg_pid) are those the kernel gave the recording sockets.
-        extension RecordedReplies {
-            static let datagrams: [String: [String]] = [
-
-        """
-        for (name, datagrams) in recorded {
-            text += "        \"\(name)\": [\n"
-            for datagram in datagrams {
-                let lines = Hex.string(datagram).split(separator: "\n").map { "            \($0)" }.joined(separator: "\n")
-                text += "            \"\"\"\n\(lines)\n            \"\"\",\n"
-            }
-            text += "        ],\n"
-        }
-        return text + "    ]\n}\n"
-    }
-}
-
-extension String {
-    fileprivate func write(toFile path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw TestNamespace.CommandFailed(description: "cannot write \(path)") }
-        defer { close(fd) }
-        let bytes = Array(utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            guard written > 0 else { throw TestNamespace.CommandFailed(description: "cannot write \(path)") }
-            offset += written
         }
     }
 }

@@ -4,9 +4,6 @@ import NetCore
 import Netlink
 import Testing
 
-/// The kernel's recorded answers (`RecordedReplies`, one fixture per session case).
-enum RecordedReplies {}
-
 /// Every request the Netlink module sends, replayed without a kernel: the socket's transport
 /// answers with what the kernel answered when the session was recorded, and records what is sent.
 /// Sequence numbers are fixed (every case's socket numbers from 1), so the bytes are the same on
@@ -15,8 +12,7 @@ enum RecordedReplies {}
 struct NetlinkReplayTests {
     @Test(arguments: NetlinkSessionCase.all)
     func replay(_ session: NetlinkSessionCase) throws {
-        let replies = try #require(RecordedReplies.datagrams[session.name], "no recorded answers for \(session.name)")
-        let transport = ScriptedTransport(replies: replies.map(Hex.bytes))
+        let transport = ScriptedTransport(replies: try RecordedReplies.datagrams(session.name))
         try session.run(NetlinkSocket(transport: transport, firstSequence: 1))
         #expect(transport.sent.map { Hex.string($0) } == session.requests.map { Hex.string(Hex.bytes($0)) })
         #expect(transport.unread == 0, "every recorded answer is read, none is left over")
