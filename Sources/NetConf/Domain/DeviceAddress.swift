@@ -51,11 +51,7 @@ public enum DeviceAddress: Hashable, Sendable {
             self = .pci(try PCIAddress(xml: element))
         case "ccw":
             func part(_ name: String) throws(PatchbayError) -> UInt64? {
-                guard let text = element.attribute(name) else { return nil }
-                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
-                    throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'address': '\(text)'. Expected non-negative integer value", domain: .domain)
-                }
-                return value
+                try element.domainUnsigned(name, allowHex: true).map(UInt64.init)
             }
             let cssid = try part("cssid"), ssid = try part("ssid"), devno = try part("devno")
             // None at all is an address left to be assigned; libvirt's parser then prints zeros.
