@@ -36,13 +36,9 @@ public struct PCIAddress: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// Parses the attributes of an `<address>` element (hex with `0x` or decimal, as libvirt accepts).
     public init(xml element: XMLElement) throws(PatchbayError) {
+        // libvirt reads each part as a 32-bit number first, then checks its range.
         func part(_ name: String) throws(PatchbayError) -> UInt64 {
-            guard let text = element.attribute(name) else { return 0 }
-            // libvirt reads each part as a 32-bit number first, then checks its range.
-            guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
-                throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'address': '\(text)'. Expected non-negative integer value", domain: .domain)
-            }
-            return value
+            UInt64(try element.domainUnsigned(name, allowHex: true) ?? 0)
         }
         try self.init(domain: try part("domain"), bus: try part("bus"), slot: try part("slot"), function: try part("function"),
                       multifunction: try element.domainOnOff("multifunction"))

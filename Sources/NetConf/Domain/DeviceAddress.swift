@@ -51,11 +51,7 @@ public enum DeviceAddress: Hashable, Sendable {
             self = .pci(try PCIAddress(xml: element))
         case "ccw":
             func part(_ name: String) throws(PatchbayError) -> UInt64? {
-                guard let text = element.attribute(name) else { return nil }
-                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
-                    throw PatchbayError(.xmlError, "Invalid value for attribute '\(name)' in element 'address': '\(text)'. Expected non-negative integer value", domain: .domain)
-                }
-                return value
+                try element.domainUnsigned(name, allowHex: true).map(UInt64.init)
             }
             let cssid = try part("cssid"), ssid = try part("ssid"), devno = try part("devno")
             // None at all is an address left to be assigned; libvirt's parser then prints zeros.
@@ -106,11 +102,11 @@ public enum DeviceAddress: Hashable, Sendable {
             // Port 0 is no port.
             if let port = element.attribute("port"), port != "0" {
                 // Up to four hub levels, each a number: "1", "1.2", ... "1.2.3.4".
-                let levels = port.split(separator: ".", omittingEmptySubsequences: false)
-                guard levels.count <= 4, levels.allSatisfy({ (XMLElement.parseUnsigned(String($0), allowHex: false) ?? UInt64.max) <= UInt64(UInt32.max) }) else {
+                let levels = port.split(separator: ".", omittingEmptySubsequences: false).map { XMLElement.parseUnsigned(String($0), allowHex: false) }
+                guard levels.count <= 4, levels.allSatisfy({ ($0 ?? UInt64.max) <= UInt64(UInt32.max) }) else {
                     throw PatchbayError(.internalError, "Cannot parse <address> 'port' attribute", domain: .domain)
                 }
-                attributes.append(Attribute(name: "port", value: levels.compactMap { XMLElement.parseUnsigned(String($0), allowHex: false) }.map { String($0) }.joined(separator: ".")))
+                attributes.append(Attribute(name: "port", value: levels.compactMap { $0.map { String($0) } }.joined(separator: ".")))
             }
             return attributes
         case .spaprVio:

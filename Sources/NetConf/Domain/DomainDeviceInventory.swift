@@ -70,8 +70,8 @@ struct DomainDeviceInventory {
         // the ones libvirt adds, each after the last one of its type (SCSI ones for SCSI hostdevs while
         // parsing, then the QEMU driver's USB default, then those the disks imply, then virtio-serial).
         var controllerList: [(type: String, connection: PCIAddressPlanner.Connection?)] = []
-        func addImplied(_ type: String, index: UInt32, model: String? = nil) {
-            let entry = (type: type, connection: Self.controllerConnection(type: type, model: model, index: index, q35: q35))
+        func addImplied(_ type: String, index: UInt32) {
+            let entry = (type: type, connection: Self.controllerConnection(type: type, model: nil, index: index, q35: q35))
             if let last = controllerList.lastIndex(where: { $0.type == type }) {
                 controllerList.insert(entry, at: last + 1)
             } else {
@@ -79,10 +79,14 @@ struct DomainDeviceInventory {
             }
             present[type, default: []].insert(index)
         }
+        /// Adds every controller of `type` from index 0 to `highest` that is not there yet.
+        func addMissing(_ type: String, upTo highest: UInt64) {
+            for index in 0...UInt32(min(highest, 1024)) where !(present[type]?.contains(index) ?? false) { addImplied(type, index: index) }
+        }
         func needController(_ type: String, for device: XMLElement) {
             var index: UInt64 = 0
-            if let address = device.element("address"), address.attribute("type") == "drive" {
-                index = XMLElement.parseUnsigned(address.attribute("controller") ?? "0", allowHex: false) ?? 0
+            if let controller = Self.driveController(device) {
+                index = controller
             } else if device.name == "disk", let position = SCSIDriveAddresses.diskIndex(device.element("target")?.attribute("dev") ?? "") {
                 index = position / (type == "sata" ? Self.sataUnits : SCSIDriveAddresses.narrowUnits)
             }
@@ -136,11 +140,7 @@ struct DomainDeviceInventory {
                 if unaddressed, child.attribute("model") == "i6300esb" { add(.afterHostdevs, .conventional) }
             case "hostdev":
                 if child.attribute("type") == "scsi" {
-                    var index: UInt64 = 0
-                    if let address = child.element("address"), address.attribute("type") == "drive" {
-                        index = XMLElement.parseUnsigned(address.attribute("controller") ?? "0", allowHex: false) ?? 0
-                    }
-                    highestForHostdevs = max(highestForHostdevs ?? 0, index)
+                    highestForHostdevs = max(highestForHostdevs ?? 0, Self.driveController(child) ?? 0)
                 }
             default:
                 break
@@ -148,15 +148,12 @@ struct DomainDeviceInventory {
         }
         // libvirt adds a video card for graphics, and the controllers the other devices imply.
         if needs.contains("graphics") && !videoSeen { primaryVideoNeedsSlot = true }
-        if let highest = highestForHostdevs {
-            for index in 0...UInt32(min(highest, 1024)) where !(present["scsi"]?.contains(index) ?? false) { addImplied("scsi", index: index) }
-        }
+        if let highest = highestForHostdevs { addMissing("scsi", upTo: highest) }
         if !controllerTypes.contains("usb"), machine.family != .s390 { addImplied("usb", index: 0) }
         // q35's built-in SATA controller (00:1f.2) is added with the USB one.
         if q35, !(present["sata"]?.contains(0) ?? false) { addImplied("sata", index: 0) }
         for type in ["scsi", "sata"] {
-            guard let highest = highestNeeded[type] else { continue }
-            for index in 0...UInt32(min(highest, 1024)) where !(present[type]?.contains(index) ?? false) { addImplied(type, index: index) }
+            if let highest = highestNeeded[type] { addMissing(type, upTo: highest) }
         }
         if needs.contains("virtio-serial") && !controllerTypes.contains("virtio-serial") { addImplied("virtio-serial", index: 0) }
         requests[.controllers] = controllerList.compactMap(\.connection)
@@ -164,6 +161,12 @@ struct DomainDeviceInventory {
 
     /// Ports of an AHCI (SATA) controller.
     static let sataUnits: UInt64 = 6
+
+    /// The controller index a device's drive address names, or nil when it has no drive address.
+    private static func driveController(_ device: XMLElement) -> UInt64? {
+        guard let address = device.element("address"), address.attribute("type") == "drive" else { return nil }
+        return XMLElement.parseUnsigned(address.attribute("controller") ?? "0", allowHex: false) ?? 0
+    }
 
     /// True when a device has no address, or the all-zero PCI one that asks for any slot.
     static func isUnaddressed(_ device: XMLElement) throws(PatchbayError) -> Bool {

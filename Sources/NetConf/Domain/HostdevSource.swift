@@ -141,15 +141,9 @@ public enum HostdevSource: Hashable, Sendable {
             // libvirt reads the ids as 32-bit numbers and prints at least four hex digits.
             func id(_ name: String) throws(PatchbayError) -> UInt32? {
                 guard let element = source.element(name) else { return nil }
-                let text = try element.domainRequired("id")
-                guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
-                    throw PatchbayError(.xmlError, "Invalid value for attribute 'id' in element '\(name)': '\(text)'. Expected non-negative integer value", domain: .domain)
-                }
+                _ = try element.domainRequired("id")
                 // A vendor id of 0 is refused; a product id of 0 is a real id.
-                guard value > 0 || name == "product" else {
-                    throw PatchbayError(.xmlError, "Invalid value for attribute 'id' in element '\(name)': Zero is not permitted", domain: .domain)
-                }
-                return UInt32(value)
+                return try element.domainUnsigned("id", nonZero: name == "vendor", allowHex: true)
             }
             device.vendor = try id("vendor")
             device.product = try id("product")
