@@ -29,15 +29,9 @@ public struct BridgeOutboundRedirect: Sendable {
 
     /// The `netdev` table that carries `bridge`'s redirect: named after the bridge (one network per
     /// bridge), so it can be found and removed knowing only the bridge, even after the bridge is gone.
+    /// (An interface name is at most 15 bytes, so the whole sanitised name is kept.)
     public static func tableName(bridge: InterfaceName) -> String {
-        let safe = bridge.value.unicodeScalars.map { scalar -> String in
-            (("0"..."9").contains(scalar) || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_")
-                ? String(scalar) : "_"
-        }.joined()
-        // Sanitised names may collide; a hash of the real name keeps tables apart.
-        var hash: UInt32 = 2166136261
-        for byte in bridge.value.utf8 { hash = (hash ^ UInt32(byte)) &* 16777619 }
-        return "patchbay_outbound_\(safe)_\(String(hash, radix: 16))"
+        FirewallPlan.tableName("patchbay_outbound_", for: bridge.value)
     }
 
     /// The `nft -f` script that (re)creates the table: everything entering the host through `bridge`
