@@ -16,15 +16,14 @@ import Netlink
 /// through the uplink. nf_tables' `fwd` (nf_fwd_netdev) leaves the entry on the packet, so NAT works;
 /// the IFB and its HTB are the same, so every guest of the network still shares one limit.
 public struct BridgeOutboundRedirect: Sendable {
-    /// The nft binary.
-    public static let nft = "/usr/sbin/nft"
-
     /// Network namespace file to work in; nil for the caller's.
     public let namespace: String?
+    private let connection: NftablesConnection
 
     /// A redirect manager for the given namespace.
     public init(namespace: String? = nil) {
         self.namespace = namespace
+        connection = NftablesConnection(namespace: namespace)
     }
 
     /// The `netdev` table that carries `bridge`'s redirect: named after the bridge (one network per
@@ -65,17 +64,17 @@ public struct BridgeOutboundRedirect: Sendable {
     /// a re-created IFB needs the table loaded again). Replaces a previous redirect atomically.
     public func apply(bridge: InterfaceName, ifb: InterfaceName) throws(PatchbayError) {
         let present = (try? isInstalled(bridge: bridge)) ?? true
-        try HostCommand.run(Self.nft, ["-f", "-"], input: try Self.script(bridge: bridge, ifb: ifb, replacing: present), namespace: namespace)
+        try HostCommand.run(Firewall.nft, ["-f", "-"], input: try Self.script(bridge: bridge, ifb: ifb, replacing: present), namespace: namespace)
     }
 
     /// Removes `bridge`'s redirect; removing an absent one is not an error.
     public func remove(bridge: InterfaceName) throws(PatchbayError) {
-        try Nftables(in: namespace).deleteTable(Self.tableName(bridge: bridge), family: .netdev)
+        try connection.nftables().deleteTable(Self.tableName(bridge: bridge), family: .netdev)
     }
 
     /// Whether `bridge`'s redirect table is loaded.
     public func isInstalled(bridge: InterfaceName) throws(PatchbayError) -> Bool {
         let name = Self.tableName(bridge: bridge)
-        return try Nftables(in: namespace).tables(family: .netdev).contains { $0.family == .netdev && $0.name == name }
+        return try connection.nftables().tables(family: .netdev).contains { $0.family == .netdev && $0.name == name }
     }
 }
