@@ -16,28 +16,21 @@ import Netlink
 /// through the uplink. nf_tables' `fwd` (nf_fwd_netdev) leaves the entry on the packet, so NAT works;
 /// the IFB and its HTB are the same, so every guest of the network still shares one limit.
 public struct BridgeOutboundRedirect: Sendable {
-    /// The nft binary.
-    public static let nft = "/usr/sbin/nft"
-
     /// Network namespace file to work in; nil for the caller's.
     public let namespace: String?
+    private let connection: NftablesConnection
 
     /// A redirect manager for the given namespace.
     public init(namespace: String? = nil) {
         self.namespace = namespace
+        connection = NftablesConnection(namespace: namespace)
     }
 
     /// The `netdev` table that carries `bridge`'s redirect: named after the bridge (one network per
     /// bridge), so it can be found and removed knowing only the bridge, even after the bridge is gone.
+    /// (An interface name is at most 15 bytes, so the whole sanitised name is kept.)
     public static func tableName(bridge: InterfaceName) -> String {
-        let safe = bridge.value.unicodeScalars.map { scalar -> String in
-            (("0"..."9").contains(scalar) || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_")
-                ? String(scalar) : "_"
-        }.joined()
-        // Sanitised names may collide; a hash of the real name keeps tables apart.
-        var hash: UInt32 = 2166136261
-        for byte in bridge.value.utf8 { hash = (hash ^ UInt32(byte)) &* 16777619 }
-        return "patchbay_outbound_\(safe)_\(String(hash, radix: 16))"
+        FirewallPlan.tableName("patchbay_outbound_", for: bridge.value)
     }
 
     /// The `nft -f` script that (re)creates the table: everything entering the host through `bridge`
@@ -71,17 +64,17 @@ public struct BridgeOutboundRedirect: Sendable {
     /// a re-created IFB needs the table loaded again). Replaces a previous redirect atomically.
     public func apply(bridge: InterfaceName, ifb: InterfaceName) throws(PatchbayError) {
         let present = (try? isInstalled(bridge: bridge)) ?? true
-        try HostCommand.run(Self.nft, ["-f", "-"], input: try Self.script(bridge: bridge, ifb: ifb, replacing: present), namespace: namespace)
+        try HostCommand.run(Firewall.nft, ["-f", "-"], input: try Self.script(bridge: bridge, ifb: ifb, replacing: present), namespace: namespace)
     }
 
     /// Removes `bridge`'s redirect; removing an absent one is not an error.
     public func remove(bridge: InterfaceName) throws(PatchbayError) {
-        try Nftables(in: namespace).deleteTable(Self.tableName(bridge: bridge), family: .netdev)
+        try connection.nftables().deleteTable(Self.tableName(bridge: bridge), family: .netdev)
     }
 
     /// Whether `bridge`'s redirect table is loaded.
     public func isInstalled(bridge: InterfaceName) throws(PatchbayError) -> Bool {
         let name = Self.tableName(bridge: bridge)
-        return try Nftables(in: namespace).tables(family: .netdev).contains { $0.family == .netdev && $0.name == name }
+        return try connection.nftables().tables(family: .netdev).contains { $0.family == .netdev && $0.name == name }
     }
 }

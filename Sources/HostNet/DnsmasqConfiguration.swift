@@ -12,14 +12,13 @@ public struct DnsmasqPaths: Hashable, Sendable {
     public var stateDirectory: String
     /// The network's name.
     public var networkName: String
-    /// What the files are named after.
-    public var fileName: NetworkFileName
+    /// What the files are named after (derived from `networkName`, so the two cannot disagree).
+    public var fileName: NetworkFileName { NetworkFileName(networkName: networkName) }
 
     /// Paths for `networkName` under `stateDirectory`.
     public init(stateDirectory: String, networkName: String) {
         self.stateDirectory = stateDirectory
         self.networkName = networkName
-        fileName = NetworkFileName(networkName: networkName)
     }
 
     /// The configuration file passed with `--conf-file`.

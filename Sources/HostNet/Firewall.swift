@@ -40,9 +40,9 @@ public struct Firewall: Sendable {
     }
 }
 
-/// The nf_tables socket of a `Firewall`, opened on first use and then kept (copies of the firewall
-/// share it); requests on it are serialised by the socket's own lock.
-private final class NftablesConnection: @unchecked Sendable {
+/// The nf_tables socket of a `Firewall` or a `BridgeOutboundRedirect`, opened on first use and then
+/// kept (copies share it); requests on it are serialised by the socket's own lock.
+final class NftablesConnection: @unchecked Sendable {
     private let namespace: String?
     private let lock = Lock()
     private var opened: Nftables?

@@ -70,6 +70,19 @@ public enum FirewallPlan {
         return lines
     }
 
+    /// An nftables table name made from `name`: `prefix`, then `name` with every character but
+    /// `A-Z a-z 0-9 _` written as `_` (at most 32 of them), then a hash of the real name, because
+    /// sanitised names may collide.
+    static func tableName(_ prefix: String, for name: String) -> String {
+        let safe = name.unicodeScalars.map { scalar -> String in
+            (("0"..."9").contains(scalar) || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_")
+                ? String(scalar) : "_"
+        }.joined()
+        var hash: UInt32 = 2166136261
+        for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 16777619 }
+        return "\(prefix)\(safe.prefix(32))_\(String(hash, radix: 16))"
+    }
+
     /// nft strings have no escapes: quotes and backslashes are dropped from the comment.
     static func commentText(_ text: String) -> String {
         String(text.unicodeScalars.filter { $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }.prefix(100).map(Character.init))

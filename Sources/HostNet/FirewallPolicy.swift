@@ -60,14 +60,5 @@ public struct FirewallPolicy: Sendable, Equatable {
     }
 
     /// The nftables table that holds this network's rules: one per network, named after it.
-    public var tableName: String {
-        let safe = networkName.unicodeScalars.map { scalar -> String in
-            (("0"..."9").contains(scalar) || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_")
-                ? String(scalar) : "_"
-        }.joined()
-        // Names may collide once sanitised; a hash of the real name keeps tables apart.
-        var hash: UInt32 = 2166136261
-        for byte in networkName.utf8 { hash = (hash ^ UInt32(byte)) &* 16777619 }
-        return "patchbay_\(safe.prefix(32))_\(String(hash, radix: 16))"
-    }
+    public var tableName: String { FirewallPlan.tableName("patchbay_", for: networkName) }
 }

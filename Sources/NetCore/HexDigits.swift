@@ -4,6 +4,9 @@ enum HexDigits {
     /// The lower-case digit for a nibble (0–15).
     static func lower(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10 }
 
+    /// The upper-case digit for a nibble (0–15).
+    static func upper(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x41 + nibble - 10 }
+
     /// The value of an ASCII hex digit of either case; nil for anything else.
     static func value(_ byte: UInt8) -> UInt8? {
         switch byte {

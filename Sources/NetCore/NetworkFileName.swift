@@ -95,13 +95,11 @@ public struct NetworkFileName: Hashable, Sendable, CustomStringConvertible {
                  UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
                 body.append(byte)
             default:
-                body += [UInt8(ascii: "%"), upperHex(byte >> 4), upperHex(byte & 0x0f)]
+                body += [UInt8(ascii: "%"), HexDigits.upper(byte >> 4), HexDigits.upper(byte & 0x0f)]
             }
         }
         return body
     }
-
-    private static func upperHex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x41 + nibble - 10 }
 
     private static func contains(_ bytes: [UInt8], _ pattern: [UInt8]) -> Bool {
         guard bytes.count >= pattern.count else { return false }
