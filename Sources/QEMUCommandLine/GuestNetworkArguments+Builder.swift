@@ -297,9 +297,5 @@ extension GuestNetworkArguments {
             let digits = String(value, radix: radix)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-
-        static func escapeComma(_ text: String) -> String {
-            text.split(separator: ",", omittingEmptySubsequences: false).joined(separator: ",,")
-        }
     }
 }
