@@ -75,7 +75,7 @@ final class ClientHandler: ChannelInboundHandler {
                (try? XDRDecoder.decode(ConnectSupportsFeatureArgs.self, from: payload))?.feature == ConnectFeature.programKeepalive.rawValue {
                 startKeepalive(context: context)
             }
-            if procedure.isMutating && !procedure.isBoundedChange && !dispatcher.isQuick(procedure, payload: payload) {
+            if procedure.declaration.effect == .hostChange && !dispatcher.isQuick(procedure, payload: payload) {
                 // Starting or stopping a network, or updating one, can take the host a while.
                 run(on: context, channel: channel) { dispatcher.reply(to: procedure, header: header, payload: payload, session: session) }
             } else {

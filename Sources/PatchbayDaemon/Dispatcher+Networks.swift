@@ -82,7 +82,6 @@ extension Dispatcher {
         }
     }
 
-    /// The network a `{remote_nonnull_network net}` call names.
     /// Whether a call that may start or stop a network, or create or delete a port, is quick to
     /// run (see `NetworkDriver.lifecycleIsQuick` and `portChangesAreQuick`): then it is answered
     /// without a worker thread. Anything that may spawn a process is not.
@@ -102,6 +101,7 @@ extension Dispatcher {
         }
     }
 
+    /// The network a `{remote_nonnull_network net}` call names.
     private func network(_ procedure: RemoteProcedure, _ payload: [UInt8]) throws(PatchbayError) -> String {
         try arguments(NetworkMessage.self, procedure, payload).network.name
     }

@@ -218,11 +218,7 @@ extension GuestNetworkArguments {
         private func addAddress(_ props: inout QEMUProperties, _ info: DeviceInfo) throws(PatchbayError) {
             switch info.address {
             case .pci(let pci)?:
-                let bus = pci.bus == 0 ? (devices.machine.family == .q35 ? "pcie.0" : "pci.0") : "pci.\(pci.bus)"
-                props.add("bus", string: bus)
-                props.add("multifunction", bool: pci.multifunction)
-                props.add("addr", string: pci.function == 0 ? "0x\(String(pci.slot, radix: 16))"
-                                                             : "0x\(String(pci.slot, radix: 16)).0x\(String(pci.function, radix: 16))")
+                addPCIAddress(&props, pci)
             case .ccw(let cssid, let ssid, let devno)?:
                 props.add("devno", string: "\(String(cssid, radix: 16)).\(String(ssid, radix: 16)).\(Self.padded(UInt32(devno), 4, radix: 16))")
             case .other(.usb, let attributes)?:
@@ -286,20 +282,22 @@ extension GuestNetworkArguments {
             props.add("port", number: port.map { UInt64($0) })
             props.add("chassis", number: chassis.map { UInt64($0) })
             props.add("id", string: "pci.\(index)")
-            props.add("bus", string: address.bus == 0 ? "pcie.0" : "pci.\(address.bus)")
-            props.add("multifunction", bool: address.multifunction)
-            props.add("addr", string: address.function == 0 ? "0x\(String(address.slot, radix: 16))"
-                                                               : "0x\(String(address.slot, radix: 16)).0x\(String(address.function, radix: 16))")
+            addPCIAddress(&props, address)
             return props
+        }
+
+        /// `bus`, `multifunction` and `addr` of a device on a PCI bus (bus 0 is the machine's root bus).
+        private func addPCIAddress(_ props: inout QEMUProperties, _ pci: PCIAddress) {
+            let bus = pci.bus == 0 ? (devices.machine.family == .q35 ? "pcie.0" : "pci.0") : "pci.\(pci.bus)"
+            props.add("bus", string: bus)
+            props.add("multifunction", bool: pci.multifunction)
+            props.add("addr", string: pci.function == 0 ? "0x\(String(pci.slot, radix: 16))"
+                                                         : "0x\(String(pci.slot, radix: 16)).0x\(String(pci.function, radix: 16))")
         }
 
         static func padded(_ value: UInt32, _ width: Int, radix: Int = 10) -> String {
             let digits = String(value, radix: radix)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-
-        static func escapeComma(_ text: String) -> String {
-            text.split(separator: ",", omittingEmptySubsequences: false).joined(separator: ",,")
         }
     }
 }

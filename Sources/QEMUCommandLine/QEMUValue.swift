@@ -72,7 +72,8 @@ public struct QEMUProperties: Hashable, Sendable {
         }
     }
 
-    private static func escapeComma(_ text: String) -> String { text.split(separator: ",", omittingEmptySubsequences: false).joined(separator: ",,") }
+    /// A value in key=value syntax: each comma doubled.
+    static func escapeComma(_ text: String) -> String { text.split(separator: ",", omittingEmptySubsequences: false).joined(separator: ",,") }
 
     private static func json(_ value: QEMUValue) -> String {
         switch value {

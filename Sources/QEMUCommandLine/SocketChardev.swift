@@ -11,7 +11,7 @@ public struct SocketChardev: Hashable, Sendable {
 
     /// The `-chardev` value: libvirt writes it in key=value syntax whatever the capabilities.
     public var commandLine: String {
-        var text = "socket,id=\(id),path=\(path.split(separator: ",", omittingEmptySubsequences: false).joined(separator: ",,"))"
+        var text = "socket,id=\(id),path=\(QEMUProperties.escapeComma(path))"
         if server { text += ",server=on" }
         if let reconnect { text += ",reconnect=\(reconnect)" }
         return text
