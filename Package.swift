@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet", "HostOS"]),
         .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "QEMUCommandLine", dependencies: ["NetCore", "NetXML", "NetConf"]),
+        .target(name: "GuestDriver", dependencies: ["NetCore"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "QEMUCommandLine"]),
         .target(
             name: "PatchbayDaemon",

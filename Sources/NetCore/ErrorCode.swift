@@ -20,6 +20,8 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
     case systemError = 38
     /// VIR_ERR_RPC
     case rpc = 39
+    /// VIR_ERR_NO_DOMAIN
+    case noDomain = 42
     /// VIR_ERR_NO_NETWORK
     case noNetwork = 43
     /// VIR_ERR_NO_NODE_DEVICE
@@ -59,6 +61,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
         case .operationDenied: "operation forbidden"
         case .systemError: "system error"
         case .rpc: "RPC error"
+        case .noDomain: "Domain not found"
         case .noNetwork: "Network not found"
         case .noNodeDevice: "Node device not found"
         case .noInterface: "Interface not found"
