@@ -4,16 +4,11 @@ import NetCore
 /// libvirt's rules for `floor`: only on networks with their own bridge and an inbound average,
 /// and the floors of all ports together must fit inside that average.
 public enum FloorAdmission {
-    /// Forward modes whose ports may carry a floor (nil = isolated).
-    static func allowsFloor(_ mode: ForwardMode?) -> Bool {
-        mode == nil || mode == .nat || mode == .route || mode == .open
-    }
-
     /// Checks a new port's floor against the network and the floors already granted.
     public static func check(floor: KibibytesPerSecond?, mac: MACAddress, network: NetworkDefinition,
                              grantedTotal: UInt64) throws(PatchbayError) {
         guard let floor, floor.value > 0 else { return }
-        guard allowsFloor(network.forwardMode) else {
+        guard network.kind.ownsBridge else {
             throw PatchbayError(.operationUnsupported,
                                 "Invalid use of 'floor' on interface with MAC address \(mac) - 'floor' is only supported for interface type 'network' with forward type 'nat', 'route', 'open' or none")
         }

@@ -28,7 +28,7 @@ extension LinuxNetworkHost {
             }
             try links.setLink(bridge, up: true)
             try addRoutes(of: network, bridge: bridge)
-            if let mode = network.forwardMode, mode == .nat || mode == .route || mode == .open {
+            if network.kind.forwardsTraffic {
                 // Like libvirt, forwarding stays on after the network stops: other networks may need it.
                 try Sysctl.enableForwarding(ipv6: network.ips.contains { $0.address.family == .ipv6 }, namespace: namespace)
             }
@@ -101,11 +101,11 @@ extension LinuxNetworkHost {
     /// The firewall a network with its own bridge needs; nil for open networks (no rules at all).
     func firewallPolicy(for network: NetworkDefinition, bridge: InterfaceName) throws(PatchbayError) -> FirewallPolicy? {
         let mode: FirewallPolicy.Mode
-        switch network.forwardMode {
-        case nil: mode = .isolated
-        case .nat: mode = .nat
-        case .route: mode = .route
-        case .open, .bridge, .private, .vepa, .passthrough, .hostdev: return nil
+        switch network.kind {
+        case .ownBridge(.isolated): mode = .isolated
+        case .ownBridge(.nat): mode = .nat
+        case .ownBridge(.route): mode = .route
+        case .ownBridge(.open), .hostBridge, .directPool, .hostdevPool: return nil
         }
         var subnets: [FirewallPolicy.Subnet] = []
         for ip in network.ips {

@@ -48,21 +48,17 @@ public final class LinuxNetworkHost: NetworkHost {
     /// Brings `network` up as its forward mode asks; undoes its own steps when one fails.
     public func start(_ network: NetworkDefinition, floors: [PortFloor], stateDirectory: String) throws(PatchbayError) -> NetworkRuntime {
         try NetworkStartChecks.checkKernelSupport(network, features: features)
-        switch network.forwardMode {
-        case nil, .nat, .route, .open:
+        switch network.kind {
+        case .ownBridge:
             return try startWithOwnBridge(network, floors: floors, stateDirectory: stateDirectory)
-        case .bridge:
-            if let name = network.bridge.name {
-                let bridge = try NetworkStartChecks.hostBridge(name, of: network, links: links)
-                return NetworkRuntime(bridge: bridge.value)
-            }
+        case .hostBridge(let name):
+            let bridge = try NetworkStartChecks.hostBridge(name, of: network, links: links)
+            return NetworkRuntime(bridge: bridge.value)
+        case .directPool:
             // Without a bridge name, libvirt's bridge mode is macvtap bridge mode over the pool.
             try NetworkStartChecks.checkPool(of: network, links: links)
             return NetworkRuntime()
-        case .private, .vepa, .passthrough:
-            try NetworkStartChecks.checkPool(of: network, links: links)
-            return NetworkRuntime()
-        case .hostdev:
+        case .hostdevPool:
             // checkKernelSupport refuses hostdev on this host; a host with VFIO still has no driver here.
             throw PatchbayError(.operationUnsupported, "network '\(network.name)' uses forward mode 'hostdev', which Patchbay does not implement")
         }
@@ -152,15 +148,15 @@ public final class LinuxNetworkHost: NetworkHost {
     /// What `start` will record, computed before anything exists (the driver saves it first, so a
     /// crash mid-start is cleaned up by `stop`): bridge, device group and firewall table.
     public func plan(_ network: NetworkDefinition) -> NetworkRuntime {
-        switch network.forwardMode {
-        case nil, .nat, .route, .open:
+        switch network.kind {
+        case .ownBridge:
             guard let name = network.bridge.name, let bridge = try? InterfaceName(name) else { return NetworkRuntime() }
             let group = (try? freeDeviceGroup(for: network.uuid)) ?? Self.deviceGroup(for: network.uuid)
             let policy = (try? firewallPolicy(for: network, bridge: bridge)) ?? nil
             return NetworkRuntime(bridge: name, ownsBridge: true, firewallTable: policy?.tableName, deviceGroup: group)
-        case .bridge:
-            return NetworkRuntime(bridge: network.bridge.name)
-        case .private, .vepa, .passthrough, .hostdev:
+        case .hostBridge(let name):
+            return NetworkRuntime(bridge: name)
+        case .directPool, .hostdevPool:
             return NetworkRuntime()
         }
     }

@@ -147,7 +147,7 @@ extension NetworkDriver {
         // Only a network that makes its own bridge claims the name (libvirt 9.0): any number of
         // bridge-mode networks may share one host bridge, but a bridge of ours must not take a
         // name any other network mentions, whatever its mode, live or persistent.
-        let makesBridge = network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true
+        let makesBridge = network.kind.ownsBridge
         if makesBridge, let bridge = network.bridge.name, !bridge.contains("%d"),
            networks.values.contains(where: { $0.name != network.name && $0.bridgeNames.contains(bridge) }) {
             throw PatchbayError(.internalError, "bridge name '\(bridge)' already in use.")
@@ -157,7 +157,7 @@ extension NetworkDriver {
     /// What libvirt's network driver adds at define time for networks with their own bridge: a
     /// bridge name (`virbr%d` → the first free) and a bridge MAC.
     func assignHostDefaults(_ network: inout NetworkDefinition) throws(PatchbayError) {
-        let ownBridge = network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true
+        let ownBridge = network.kind.ownsBridge
         guard ownBridge else { return }
         let pattern = network.bridge.name ?? "virbr%d"
         if pattern.contains("%d") {
@@ -195,8 +195,8 @@ extension NetworkDriver {
     /// bridge of ours, so a daemon can answer them without handing them to a worker.
     public func lifecycleIsQuick(name: String) -> Bool {
         lock.withLock {
-            guard let object = networks[name], let mode = (object.live ?? object.config)?.forwardMode else { return false }
-            return !mode.hasLibvirtBridge
+            guard let object = networks[name], let network = object.live ?? object.config else { return false }
+            return !network.kind.ownsBridge
         }
     }
 
@@ -210,7 +210,7 @@ extension NetworkDriver {
             // Both definitions: the persistent one is what a start in between would run.
             return [object.live, object.config].allSatisfy { definition in
                 guard let definition else { return true }
-                return definition.bandwidth?.inbound?.average == nil || !FloorAdmission.allowsFloor(definition.forwardMode)
+                return definition.bandwidth?.inbound?.average == nil || !definition.kind.ownsBridge
             }
         }
     }

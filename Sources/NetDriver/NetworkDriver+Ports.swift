@@ -115,27 +115,21 @@ extension NetworkDriver {
     /// The plug a new port gets from the network's forward mode.
     func plug(for network: NetworkDefinition, runtime: NetworkRuntime, virtualPort: VirtualPort?) throws(PatchbayError) -> NetworkPortPlug {
         let macTable = network.bridge.macTableManager.flatMap { NetworkPortPlug.MACTableManager(rawValue: $0.rawValue) }
-        switch network.forwardMode {
-        case nil, .nat, .route, .open:
+        switch network.kind {
+        case .ownBridge:
             guard let bridge = runtime.bridge ?? network.bridge.name else {
                 throw PatchbayError.internalError("network '\(network.name)' has no bridge")
             }
             return .network(.init(name: bridge, macTableManager: macTable))
-        case .bridge where network.bridge.name != nil:
-            return .bridge(.init(name: network.bridge.name ?? "", macTableManager: macTable))
-        case .bridge, .private, .vepa, .passthrough:
+        case .hostBridge(let bridge):
+            return .bridge(.init(name: bridge, macTableManager: macTable))
+        case .directPool(let mode):
             let index = try PortAllocation.choose(for: network)
             guard let device = network.forward?.pool[index].interfaceName else {
                 throw PatchbayError.internalError("network '\(network.name)' has a pool entry without a device name")
             }
-            let mode: NetworkPortPlug.DirectMode = switch network.forwardMode {
-            case .private: .private
-            case .vepa: .vepa
-            case .passthrough: .passthrough
-            default: .bridge
-            }
             return .direct(.init(device: device, mode: mode))
-        case .hostdev:
+        case .hostdevPool:
             let index = try PortAllocation.choose(for: network)
             guard case .pci(let address)? = network.forward?.pool[index].device else {
                 throw PatchbayError.internalError("network '\(network.name)' has a hostdev pool entry without a PCI address")

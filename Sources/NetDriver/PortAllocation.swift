@@ -6,11 +6,7 @@ import NetCore
 public enum PortAllocation {
     /// Whether a network's ports need a device of their own.
     public static func isExclusive(_ network: NetworkDefinition) -> Bool {
-        switch network.forwardMode {
-        case .passthrough, .hostdev: true
-        case .private: network.virtualPort?.kind == .qbh
-        default: false
-        }
+        network.portsNeedOwnDevice
     }
 
     /// Index of the pool entry to use: for exclusive networks the first unused one, otherwise the

@@ -47,7 +47,7 @@ extension XMLElement {
     /// Parses an unsigned decimal (or `0x` hex when `allowHex`) attribute no larger than `maximum`.
     public func unsigned(_ attribute: String, maximum: UInt64 = UInt64(UInt32.max), allowHex: Bool = false) throws(PatchbayError) -> UInt64? {
         guard let value = self.attribute(attribute) else { return nil }
-        guard let number = Self.parseUnsigned(value, allowHex: allowHex), number <= maximum else {
+        guard let number = LibvirtNumber.unsigned(value, allowHex: allowHex), number <= maximum else {
             throw .xml("Invalid value for attribute '\(attribute)' in element '\(name)': '\(value)'. Expected non-negative integer value\(maximum < UInt64(UInt32.max) ? " up to \(maximum)" : "")")
         }
         return number
@@ -60,18 +60,6 @@ extension XMLElement {
             throw .xml("Invalid value for attribute '\(attribute)' in element '\(name)': '\(value)'. Expected integer value")
         }
         return number
-    }
-
-    /// Decimal, or hexadecimal with a `0x` prefix (libvirt's virStrToLong_* with base 0 semantics, minus octal).
-    public static func parseUnsigned(_ text: String, allowHex: Bool) -> UInt64? {
-        let trimmed = text.trimmingWhitespace
-        if allowHex, trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") {
-            let digits = trimmed.dropFirst(2)
-            guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else { return nil }
-            return UInt64(digits, radix: 16)
-        }
-        guard !trimmed.isEmpty, trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x30 && $0.value <= 0x39 }) else { return nil }
-        return UInt64(trimmed)
     }
 
     /// Refuses a second occurrence of a child element that libvirt allows only once.

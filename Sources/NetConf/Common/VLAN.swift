@@ -42,8 +42,8 @@ public struct VLAN: Hashable, Sendable {
             guard let idText = tag.attribute("id") else {
                 throw .xml("Missing required attribute 'id' in element 'tag'")
             }
-            guard let id = XMLElement.parseUnsigned(idText, allowHex: false), id <= UInt64(Self.maximumTag) else {
-                if let id = XMLElement.parseUnsigned(idText, allowHex: false), id <= UInt64(UInt32.max) {
+            guard let id = LibvirtNumber.unsigned(idText, allowHex: false), id <= UInt64(Self.maximumTag) else {
+                if let id = LibvirtNumber.unsigned(idText, allowHex: false), id <= UInt64(UInt32.max) {
                     throw .xml("vlan tag id \(id) too large (maximum \(Self.maximumTag))")
                 }
                 throw .xml("Invalid value for attribute 'id' in element 'tag': '\(idText)'. Expected non-negative integer value")

@@ -66,7 +66,7 @@ public struct VirtualPort: Hashable, Sendable {
         func number(_ name: String, _ maximum: UInt64) throws(PatchbayError) -> UInt64? {
             guard let text = parameters.attribute(name) else { return nil }
             // A number that does not fit 32 bits cannot be parsed at all, for libvirt.
-            guard let value = XMLElement.parseUnsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
+            guard let value = LibvirtNumber.unsigned(text, allowHex: true), value <= UInt64(UInt32.max) else {
                 throw .xml("cannot parse value of \(name) parameter")
             }
             guard value <= maximum else { throw .xml("value of \(name) out of range") }

@@ -102,7 +102,7 @@ public enum DeviceAddress: Hashable, Sendable {
             // Port 0 is no port.
             if let port = element.attribute("port"), port != "0" {
                 // Up to four hub levels, each a number: "1", "1.2", ... "1.2.3.4".
-                let levels = port.split(separator: ".", omittingEmptySubsequences: false).map { XMLElement.parseUnsigned(String($0), allowHex: false) }
+                let levels = port.split(separator: ".", omittingEmptySubsequences: false).map { LibvirtNumber.unsigned(String($0), allowHex: false) }
                 guard levels.count <= 4, levels.allSatisfy({ ($0 ?? UInt64.max) <= UInt64(UInt32.max) }) else {
                     throw PatchbayError(.internalError, "Cannot parse <address> 'port' attribute", domain: .domain)
                 }

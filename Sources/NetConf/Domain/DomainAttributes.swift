@@ -49,7 +49,7 @@ extension XMLElement {
     /// An unsigned 32-bit decimal attribute; `nonZero` refuses 0 as libvirt's `VIR_XML_PROP_NONZERO` does.
     func domainUnsigned(_ attribute: String, nonZero: Bool = false, allowHex: Bool = false) throws(PatchbayError) -> UInt32? {
         guard let value = self.attribute(attribute) else { return nil }
-        guard let number = Self.parseUnsigned(value, allowHex: allowHex), number <= UInt64(UInt32.max) else {
+        guard let number = LibvirtNumber.unsigned(value, allowHex: allowHex), number <= UInt64(UInt32.max) else {
             throw PatchbayError(.xmlError, "Invalid value for attribute '\(attribute)' in element '\(name)': '\(value)'. Expected non-negative integer value", domain: .domain)
         }
         if nonZero && number == 0 {

@@ -100,7 +100,7 @@ struct DomainDeviceInventory {
             case "controller":
                 let type = child.attribute("type") ?? ""
                 let model = child.attribute("model")
-                let index = UInt32(XMLElement.parseUnsigned(child.attribute("index") ?? "0", allowHex: false) ?? 0)
+                let index = UInt32(LibvirtNumber.unsigned(child.attribute("index") ?? "0", allowHex: false) ?? 0)
                 controllerTypes.insert(type)
                 present[type, default: []].insert(index)
                 if type == "pci" {
@@ -165,7 +165,7 @@ struct DomainDeviceInventory {
     /// The controller index a device's drive address names, or nil when it has no drive address.
     private static func driveController(_ device: XMLElement) -> UInt64? {
         guard let address = device.element("address"), address.attribute("type") == "drive" else { return nil }
-        return XMLElement.parseUnsigned(address.attribute("controller") ?? "0", allowHex: false) ?? 0
+        return LibvirtNumber.unsigned(address.attribute("controller") ?? "0", allowHex: false) ?? 0
     }
 
     /// True when a device has no address, or the all-zero PCI one that asks for any slot.

@@ -158,7 +158,7 @@ public struct DomainInterface: Hashable, Sendable {
             filterRef = try element.element("filterref").flatMap { e throws(PatchbayError) in try InterfaceFilterRef(xml: e) }
         }
         if let sndbuf = element.element("tune")?.element("sndbuf") {
-            guard let value = XMLElement.parseUnsigned(sndbuf.text, allowHex: false) else {
+            guard let value = LibvirtNumber.unsigned(sndbuf.text, allowHex: false) else {
                 throw PatchbayError(.xmlError, "sndbuf must be a positive integer", domain: .domain)
             }
             sendBuffer = value
@@ -171,7 +171,7 @@ public struct DomainInterface: Hashable, Sendable {
             linkState = parsed
         }
         if let text = element.element("mtu")?.attribute("size"), !text.isEmpty {
-            guard let size = XMLElement.parseUnsigned(text, allowHex: false), size <= UInt64(UInt32.max) else {
+            guard let size = LibvirtNumber.unsigned(text, allowHex: false), size <= UInt64(UInt32.max) else {
                 throw PatchbayError(.xmlError, "malformed mtu size", domain: .domain)
             }
             // Zero means "not set", as in libvirt.
@@ -179,7 +179,7 @@ public struct DomainInterface: Hashable, Sendable {
         }
         // Zero frames means "no coalescing setting", which libvirt does not print.
         if let frames = element.element("coalesce")?.element("rx")?.element("frames"), let text = frames.attribute("max"), !text.isEmpty {
-            guard let max = XMLElement.parseUnsigned(text, allowHex: false) else {
+            guard let max = LibvirtNumber.unsigned(text, allowHex: false) else {
                 throw PatchbayError(.xmlDetail, "cannot parse value '\(text)' for coalesce parameter", domain: .domain)
             }
             guard max <= UInt64(UInt32.max) else {

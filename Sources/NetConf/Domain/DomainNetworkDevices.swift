@@ -93,7 +93,7 @@ public struct DomainNetworkDevices: Sendable {
         var used: Set<UInt64> = []
         for child in devices?.elements ?? [] {
             guard let address = child.element("address"), address.attribute("type") == "spapr-vio",
-                  let reg = address.attribute("reg").flatMap({ XMLElement.parseUnsigned($0, allowHex: true) }) else { continue }
+                  let reg = address.attribute("reg").flatMap({ LibvirtNumber.unsigned($0, allowHex: true) }) else { continue }
             used.insert(reg)
         }
         for index in interfaces.indices {

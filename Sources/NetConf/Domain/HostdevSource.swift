@@ -168,7 +168,7 @@ public enum HostdevSource: Hashable, Sendable {
                     // A port must be a number; 0 means the default and is not printed.
                     var port: String?
                     if let text = host.attribute("port") {
-                        guard let value = XMLElement.parseUnsigned(text, allowHex: false), value <= UInt64(UInt32.max) else {
+                        guard let value = LibvirtNumber.unsigned(text, allowHex: false), value <= UInt64(UInt32.max) else {
                             throw PatchbayError(.invalidArg, "failed to parse port number '\(text)'", domain: .domain)
                         }
                         guard value <= 65535 else {
@@ -201,7 +201,7 @@ public enum HostdevSource: Hashable, Sendable {
             let bus = try address.domainRequiredUnsigned("bus", allowHex: true)
             let target = try address.domainRequiredUnsigned("target", allowHex: true)
             let unitText = try address.domainRequired("unit")
-            guard let unit = XMLElement.parseUnsigned(unitText, allowHex: true) else {
+            guard let unit = LibvirtNumber.unsigned(unitText, allowHex: true) else {
                 throw PatchbayError(.xmlError, "Invalid value for attribute 'unit' in element 'address': '\(unitText)'. Expected non-negative integer value", domain: .domain)
             }
             guard let adapter = source.element("adapter")?.attribute("name") else {

@@ -24,7 +24,7 @@ public struct InterfaceIP: Hashable, Sendable {
             throw PatchbayError(.xmlError, "Invalid address '\(text)' in <ip>", domain: .domain)
         }
         if let prefixText = element.attribute("prefix") {
-            guard let value = XMLElement.parseUnsigned(prefixText, allowHex: false), value <= UInt64(address.family.bitWidth) else {
+            guard let value = LibvirtNumber.unsigned(prefixText, allowHex: false), value <= UInt64(address.family.bitWidth) else {
                 throw PatchbayError(.xmlError, "Invalid prefix value '\(prefixText)' in <ip>", domain: .domain)
             }
             prefix = value == 0 ? nil : UInt8(value)
@@ -163,14 +163,7 @@ public struct InterfaceRoute: Hashable, Sendable {
 
     /// `<route>` in libvirt's attribute order.
     public var xml: XMLElement {
-        var element = XMLElement("route")
-        element.set("family", family?.rawValue)
-        element.set("address", address.description)
-        element.set("netmask", netmask?.description)
-        element.set("prefix", prefix.map { String($0) })
-        element.set("gateway", gateway.description)
-        element.set("metric", metric.map { String($0) })
-        return element
+        routeElement(family: family, address: address, netmask: netmask, prefix: prefix.map(UInt32.init), gateway: gateway, metric: metric)
     }
 }
 

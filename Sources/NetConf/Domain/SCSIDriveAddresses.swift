@@ -21,7 +21,7 @@ struct SCSIDriveAddresses {
         for child in devices?.elements ?? [] {
             switch child.name {
             case "controller" where child.attribute("type") == "scsi":
-                let index = XMLElement.parseUnsigned(child.attribute("index") ?? "0", allowHex: false) ?? 0
+                let index = LibvirtNumber.unsigned(child.attribute("index") ?? "0", allowHex: false) ?? 0
                 models[index] = child.attribute("model") ?? ""
             case "disk" where Self.diskBus(child) == "scsi":
                 if let address = Self.drive(child.element("address")) {
@@ -68,7 +68,7 @@ struct SCSIDriveAddresses {
 
     private static func drive(_ element: XMLElement?) -> [UInt64]? {
         guard let element, element.attribute("type") == "drive" else { return nil }
-        return ["controller", "bus", "target", "unit"].map { XMLElement.parseUnsigned(element.attribute($0) ?? "0", allowHex: false) ?? 0 }
+        return ["controller", "bus", "target", "unit"].map { LibvirtNumber.unsigned(element.attribute($0) ?? "0", allowHex: false) ?? 0 }
     }
 
     /// libvirt's disk name numbering: sda → 0, sdz → 25, sdaa → 26.

@@ -20,8 +20,9 @@ public enum ForwardMode: String, Sendable, CaseIterable {
     /// SR-IOV virtual functions assigned to guests as PCI devices.
     case hostdev
 
-    /// True for the modes where libvirt itself runs a bridge with an IP address (plus isolated networks).
-    public var hasLibvirtBridge: Bool { self == .nat || self == .route || self == .open }
+    /// True for the modes where libvirt itself runs a bridge with an IP address (so do isolated
+    /// networks, which have no mode); `NetworkKind` holds the rule.
+    public var hasLibvirtBridge: Bool { NetworkKind(mode: self, bridge: nil).ownsBridge }
 }
 
 /// The device driver a hostdev network binds virtual functions to.

@@ -12,7 +12,10 @@ extension XMLElement {
     /// The first child element with `name` in no namespace, as libvirt's `./name[1]` XPath selects it.
     func first(_ name: String) -> XMLElement? { element(name) }
 
-    /// Concatenated text of the element and all its descendants (XPath `string(.)`).
+    /// Concatenated text of the element and all its descendants in document order, comments
+    /// excluded: XPath `string(.)`, which libvirt's network and port readers use, so text nested in
+    /// child elements counts. The recursion is bounded: libxml2 refuses documents nested deeper
+    /// than 256 levels.
     var deepText: String {
         children.reduce(into: "") { out, node in
             switch node {
@@ -21,37 +24,6 @@ extension XMLElement {
             case .comment: break
             }
         }
-    }
-}
-
-/// Number parsing with the C library's rules that libvirt relies on.
-enum LibvirtNumber {
-    /// `strtoul` with base 0: `0x` hex, leading-zero octal, else decimal; the whole text must be used.
-    static func unsignedBase0(_ text: String) -> UInt64? {
-        let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" }
-        var body = Substring(trimmed)
-        if body.hasPrefix("+") { body = body.dropFirst() }
-        guard !body.isEmpty else { return nil }
-        if body.hasPrefix("0x") || body.hasPrefix("0X") {
-            let digits = body.dropFirst(2)
-            guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else { return nil }
-            return UInt64(digits, radix: 16)
-        }
-        if body.count > 1, body.hasPrefix("0") {
-            let digits = body.dropFirst()
-            guard digits.allSatisfy({ ("0"..."7").contains($0) }) else { return nil }
-            return UInt64(digits, radix: 8)
-        }
-        guard body.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return UInt64(body)
-    }
-
-    /// `strtoul` with base 10, refusing signs other than a leading `+`.
-    static func unsignedDecimal(_ text: String) -> UInt64? {
-        var body = Substring(text.drop { $0 == " " || $0 == "\t" || $0 == "\n" })
-        if body.hasPrefix("+") { body = body.dropFirst() }
-        guard !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return UInt64(body)
     }
 }
 

@@ -100,13 +100,6 @@ public struct NetworkRoute: Hashable, Sendable {
 
     /// The `<route>` element.
     var xml: XMLElement {
-        var element = XMLElement("route")
-        element.set("family", family?.rawValue)
-        element.set("address", address.description)
-        element.set("netmask", netmask?.description)
-        element.set("prefix", prefix.map { String($0) })
-        element.set("gateway", gateway.description)
-        element.set("metric", metric.map { String($0) })
-        return element
+        routeElement(family: family, address: address, netmask: netmask, prefix: prefix, gateway: gateway, metric: metric)
     }
 }

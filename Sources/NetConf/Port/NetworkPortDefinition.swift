@@ -61,12 +61,12 @@ public struct NetworkPortDefinition: Hashable, Sendable {
     public static func parse(element: XMLElement) throws(PatchbayError) -> NetworkPortDefinition {
         guard element.localName == "networkport" else { throw .xml("unknown root element for network port") }
 
-        guard let uuidText = element.element("uuid")?.portFieldText, !uuidText.isEmpty else {
+        guard let uuidText = element.element("uuid")?.deepText, !uuidText.isEmpty else {
             throw .internalError("network port has no uuid")
         }
         let uuid = try LibvirtUUID(portText: uuidText)
         let owner = try NetworkPortOwner(port: element)
-        let group = element.element("group")?.portFieldText
+        let group = element.element("group")?.deepText
         let virtualPort = try element.element("virtualport").map { e throws(PatchbayError) in try VirtualPort(xml: e) }
 
         guard let macText = element.elements("mac").lazy.compactMap({ $0.attribute("address") }).first,

@@ -1,24 +1,8 @@
 import NetCore
 import NetXML
 
-// How libvirt reads the text fields of a port document (XPath `string(...)` lookups), shared by
-// the definition and its owner.
-
-extension XMLElement {
-    /// The XPath string value: all descendant character data in document order (comments excluded).
-    ///
-    /// libvirt reads port fields with `string(./x)`, which includes text nested in child elements.
-    /// The recursion is bounded: libxml2 refuses documents nested deeper than 256 levels.
-    var portFieldText: String {
-        children.reduce(into: "") { out, node in
-            switch node {
-            case .text(let text): out += text
-            case .element(let child): out += child.portFieldText
-            case .comment: break
-            }
-        }
-    }
-}
+// How libvirt reads the text fields of a port document: `string(./x)` lookups (`deepText`, which
+// includes text nested in child elements), and its UUID.
 
 extension LibvirtUUID {
     /// Parses a UUID read from a port document, with libvirt's port wording on failure.

@@ -23,10 +23,10 @@ public struct NetworkPortOwner: Hashable, Sendable {
     /// and an empty value counts as missing (owner attributes are therefore "no owner name").
     public init(port element: XMLElement) throws(PatchbayError) {
         let owners = element.elements("owner")
-        guard let name = owners.lazy.compactMap({ $0.element("name") }).first?.portFieldText, !name.isEmpty else {
+        guard let name = owners.lazy.compactMap({ $0.element("name") }).first?.deepText, !name.isEmpty else {
             throw .internalError("network port has no owner name")
         }
-        guard let uuidText = owners.lazy.compactMap({ $0.element("uuid") }).first?.portFieldText, !uuidText.isEmpty else {
+        guard let uuidText = owners.lazy.compactMap({ $0.element("uuid") }).first?.deepText, !uuidText.isEmpty else {
             throw .internalError("network port has no owner UUID")
         }
         try self.init(name: name, uuid: try LibvirtUUID(portText: uuidText))
