@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "HostOS", dependencies: ["NetCore", "CLinuxUAPI"]),
         .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI", "HostOS"]),
         .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI", "HostOS"]),
-        .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet", "HostOS"]),
+        .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "HostOS"]),
         .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "QEMUCommandLine", dependencies: ["NetCore", "NetXML", "NetConf"]),
         .target(name: "GuestDriver", dependencies: ["NetCore"]),

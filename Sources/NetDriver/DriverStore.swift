@@ -1,5 +1,4 @@
 import Dispatch
-import Glibc
 import HostOS
 import NetConf
 import NetCore
@@ -45,8 +44,7 @@ public struct DriverStore: Sendable {
         var directories = ["\(configDirectory)/networks", "\(configDirectory)/autostart", "\(stateDirectory)/networks"]
         directories += AtomicFile.list("\(stateDirectory)/ports").map { "\(stateDirectory)/ports/\($0)" }
         for directory in directories {
-            // Read through DirectoryListing: copying a dirent's d_name by value reads past libc's buffer.
-            for name in AtomicFile.interruptedWrites(in: directory) { unlink("\(directory)/\(name)") }
+            AtomicFile.discardInterruptedWrites(in: directory)
         }
     }
 
@@ -154,12 +152,7 @@ public struct DriverStore: Sendable {
     /// Renames `source` to `target` unless `target` exists (then both stay, and the clash is
     /// reported); nil when done or when there was nothing to move.
     private static func move(_ source: String, to target: String) -> String? {
-        guard access(source, F_OK) == 0 else { return nil }
-        guard access(target, F_OK) != 0 else { return "\(source): not moved to '\(target)', which exists" }
-        guard rename(source, target) == 0 else {
-            return "\(source): cannot move to '\(target)': \(String(cString: strerror(errno)))"
-        }
-        return nil
+        AtomicFile.moveUnlessTaken(source, to: target)
     }
 
     /// Writes a port's file (before any kernel object for it exists).
@@ -296,7 +289,7 @@ public struct DriverStore: Sendable {
     public func deletePortDirectory(network: LibvirtUUID) throws(PatchbayError) {
         let directory = portDirectory(network)
         for file in AtomicFile.list(directory) { try AtomicFile.remove("\(directory)/\(file)") }
-        _ = rmdir(directory)
+        AtomicFile.removeEmptyDirectory(directory)
     }
 
     private func portPath(_ port: LibvirtUUID, network: LibvirtUUID) -> String {

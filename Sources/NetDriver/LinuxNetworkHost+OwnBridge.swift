@@ -1,8 +1,6 @@
 import HostNet
-import HostOS
 import NetConf
 import NetCore
-import Netlink
 
 /// Starting the networks that have a bridge of their own (isolated, nat, route, open), in libvirt's
 /// order: bridge, IPv6 switches, addresses, firewall, link up, routes, forwarding, dnsmasq, shaping.
@@ -26,17 +24,16 @@ extension LinuxNetworkHost {
                 undo.push { try? firewall.remove(tableName: policy.tableName) }
                 runtime.firewallTable = policy.tableName
             }
-            try links.setLink(bridge, up: true)
-            try addRoutes(of: network, bridge: bridge)
+            try bridges.activateBridge(bridge, of: network)
             if network.kind.forwardsTraffic {
                 // Like libvirt, forwarding stays on after the network stops: other networks may need it.
-                try Sysctl.enableForwarding(ipv6: network.ips.contains { $0.address.family == .ipv6 }, namespace: namespace)
+                try bridges.enableForwarding(ipv6: network.ips.contains { $0.address.family == .ipv6 })
             }
             if let dnsmasq {
                 // Registered first: a dnsmasq that refuses to start has already got its files.
                 undo.push {
-                    try? dnsmasq.stop()
-                    try? dnsmasq.removeFiles()
+                    try? dnsmasq.stop(timeoutMilliseconds: 5000)
+                    try? dnsmasq.removeFiles(includingLeases: false)
                 }
                 runtime.dnsmasqPID = try dnsmasq.start(network)
             }
@@ -51,45 +48,9 @@ extension LinuxNetworkHost {
     /// Creates the bridge with its settings and addresses, up to (not including) bringing it up.
     /// Registers its removal (the whole device group) first thing after it exists.
     func createBridge(_ bridge: InterfaceName, of network: NetworkDefinition, group: UInt32, undo: inout UndoStack) throws(PatchbayError) {
-        let delay = UInt32(clamping: network.bridge.delay)
-        try links.createLink(bridge, kind: .bridge(BridgeOptions(stp: network.bridge.stp, forwardDelay: delay)),
-                             mtu: network.mtu, mac: network.mac, group: group)
-        let links = self.links
-        undo.push { try? links.deleteGroup(group) }
-        try setIPv6Switches(of: network, bridge: bridge)
-        for ip in network.ips {
-            guard let bits = ip.effectivePrefix else {
-                throw .internalError("network '\(network.name)': address \(ip.address) has no usable prefix")
-            }
-            try links.addAddress(ip.address, prefix: try PrefixLength(bits, family: ip.address.family), to: bridge)
-        }
-    }
-
-    /// libvirt's IPv6 switches: a bridge without IPv6 addresses (and without `ipv6='yes'`) gets no
-    /// IPv6 at all; one with them takes no router advertisements or autoconfiguration from guests.
-    private func setIPv6Switches(of network: NetworkDefinition, bridge: InterfaceName) throws(PatchbayError) {
-        let directory = "/proc/sys/net/ipv6/conf/\(bridge.value)"
-        let hasIPv6 = network.ips.contains { $0.address.family == .ipv6 }
-        if !hasIPv6 && !network.ipv6WithoutGateway {
-            try Sysctl.write("1", to: ["\(directory)/disable_ipv6"], namespace: namespace)
-        } else {
-            try Sysctl.write("0", to: ["\(directory)/accept_ra", "\(directory)/autoconf"], namespace: namespace)
-        }
-    }
-
-    /// The network's static routes, through gateways on its own subnets (removed with the bridge),
-    /// each with its `metric` as the route's priority.
-    func addRoutes(of network: NetworkDefinition, bridge: InterfaceName) throws(PatchbayError) {
-        for route in network.routes {
-            let bits: Int
-            if let netmask = route.netmask {
-                bits = try PrefixLength(netmask: netmask).value
-            } else {
-                bits = Int(route.prefix ?? 0)
-            }
-            try links.addRoute(to: route.address, prefix: try PrefixLength(bits, family: route.address.family),
-                               via: route.gateway, device: bridge, metric: route.metric)
-        }
+        try bridges.createBridge(bridge, of: network, group: group)
+        let bridges = self.bridges
+        undo.push { try? bridges.deleteGroup(group) }
     }
 
     /// The network's own `<bandwidth>` at its bridge, with its ports' floors.
@@ -132,12 +93,7 @@ extension LinuxNetworkHost {
     /// A device group for the network: derived from its uuid (stable across restarts), never 0
     /// (every device's default) and not used by any device yet, so deleting it takes only ours.
     func freeDeviceGroup(for uuid: LibvirtUUID) throws(PatchbayError) -> UInt32 {
-        let used = Set(try links.linkSummaries().map(\.group))
-        var candidate = Self.deviceGroup(for: uuid)
-        while used.contains(candidate) {
-            candidate = candidate == UInt32.max - 1 ? 1 : candidate + 1
-        }
-        return candidate
+        try bridges.freeGroup(preferred: Self.deviceGroup(for: uuid))
     }
 
     /// The preferred device group of the network with `uuid`: 1 ... 2³²−2.

@@ -1,7 +1,6 @@
 import HostNet
 import NetConf
 import NetCore
-import Netlink
 
 /// Comparing an active network's runtime with the kernel and repairing what is safe to repair.
 ///
@@ -19,7 +18,7 @@ extension LinuxNetworkHost {
 
     /// See `NetworkHost.reconcile(all:)`: one link dump answers every "does this device exist".
     public func reconcile(all networks: [ReconcileItem]) -> [(runtime: NetworkRuntime, drifts: [Drift])] {
-        var existing = try? links.linkNames()
+        var existing = try? bridges.deviceNames()
         return networks.map { item in
             var runtime = item.runtime
             let drifts = reconcile(item.network, runtime: &runtime, floors: item.floors, stateDirectory: item.stateDirectory, existing: &existing)
@@ -30,7 +29,7 @@ extension LinuxNetworkHost {
     /// Whether a device called `name` exists: from `existing` when the caller listed them.
     private func exists(_ name: InterfaceName, existing: Set<String>?) -> Bool {
         if let existing { return existing.contains(name.value) }
-        return (try? links.link(named: name)) != nil
+        return ((try? bridges.group(of: name)) ?? nil) != nil
     }
 
     private func reconcile(_ network: NetworkDefinition, runtime: inout NetworkRuntime, floors: [PortFloor],
@@ -65,8 +64,7 @@ extension LinuxNetworkHost {
             drifts.append(Drift(kind: .missingFirewall, network: network.name, object: table, repaired: repaired))
         }
         if DnsmasqConfiguration.isNeeded(for: network), let dnsmasq = dnsmasq(for: network, stateDirectory: stateDirectory) {
-            let running: Bool
-            if case .running = dnsmasq.state { running = true } else { running = false }
+            let running = dnsmasq.runningPID != nil
             // After a bridge rebuild dnsmasq is restarted too, so it serves the new interface index.
             if !running || bridgeRebuilt {
                 let old = runtime.dnsmasqPID.map { String($0) } ?? "(none)"
@@ -90,8 +88,7 @@ extension LinuxNetworkHost {
         var undo = UndoStack()
         do {
             try createBridge(bridge, of: network, group: group, undo: &undo)
-            try links.setLink(bridge, up: true)
-            try addRoutes(of: network, bridge: bridge)
+            try bridges.activateBridge(bridge, of: network)
         } catch {
             undo.unwind()
             return false

@@ -1,46 +1,47 @@
-import Glibc
 import HostNet
-import HostOS
 import NetConf
 import NetCore
-import Netlink
 
-/// The real `NetworkHost`: bridges, addresses, routes, nftables tables, dnsmasq processes and
-/// qdiscs in one network namespace (the caller's, or a namespace file for tests and the demo).
+/// The real `NetworkHost`: what a network's forward mode asks of the host, put together from
+/// HostNet's parts, one per concern: bridges (`NetworkBridges`), firewall (`NetworkFirewalls`),
+/// DHCP/DNS (`NetworkDNSServices`) and bandwidth (`BandwidthShaping`). This type holds only the
+/// order of the steps and their undo; every kernel object is made and removed by those parts, so
+/// its logic runs as well over fakes as over the kernel.
 ///
-/// What start does per forward mode:
-/// - isolated (no `<forward>`), nat, route, open: its own bridge with the network's addresses,
-///   routes, firewall table (none for open), IP forwarding (not for isolated), dnsmasq (libvirt's
-///   rule: any address, unless there is no DHCP/TFTP and `<dns enable='no'>`) and `<bandwidth>`.
+/// What start does per kind of network (`NetworkKind`):
+/// - own bridge (isolated, nat, route, open): its bridge with the network's addresses, routes,
+///   firewall table (none for open), IP forwarding (not for isolated), dnsmasq (libvirt's rule:
+///   any address, unless there is no DHCP/TFTP and `<dns enable='no'>`) and `<bandwidth>`.
 ///   The bridge and the shaping IFB join a device group of their own, so stop is one request.
-/// - bridge with `<bridge name>`: the existing host bridge is checked, nothing is created.
-/// - bridge with a device pool, private, vepa, passthrough: the pool devices are checked; ports
-///   attach to them later (DirectAttachment on the guest side).
+/// - host bridge (bridge with `<bridge name>`): the existing host bridge is checked, nothing is created.
+/// - direct pool (bridge with a device pool, private, vepa, passthrough): the pool devices are
+///   checked; ports attach to them later (DirectAttachment on the guest side).
 /// - hostdev: refused, this host has no SR-IOV/VFIO.
 public final class LinuxNetworkHost: NetworkHost {
-    /// The namespace file worked in; nil for the caller's namespace.
-    public let namespace: String?
     /// What the kernel supports (probed at creation unless given).
     public let features: KernelFeatures
-    let links: Rtnetlink
-    let firewall: Firewall
-    let shaping: BandwidthShaper
-    private let dnsmasqCapabilities: Result<DnsmasqCapabilities, PatchbayError>
+    let bridges: any NetworkBridges
+    let firewall: any NetworkFirewalls
+    let dnsServices: any NetworkDNSServices
+    let shaping: any BandwidthShaping
 
-    /// A host working in `namespace` (a file such as `/run/netns/NAME`; nil = the caller's own).
-    /// The dnsmasq binary is probed now, but a failure is only reported when a network needs it.
-    public init(namespace: String? = nil, dnsmasqBinary: String = "/usr/sbin/dnsmasq",
-                features: KernelFeatures = .probe()) throws(PatchbayError) {
-        self.namespace = namespace
+    /// A host over the given parts (fakes in the driver's unit tests).
+    public init(bridges: any NetworkBridges, firewall: any NetworkFirewalls, dnsServices: any NetworkDNSServices,
+                shaping: any BandwidthShaping, features: KernelFeatures) {
+        self.bridges = bridges
+        self.firewall = firewall
+        self.dnsServices = dnsServices
+        self.shaping = shaping
         self.features = features
-        links = try Rtnetlink(in: namespace)
-        firewall = Firewall(namespace: namespace)
-        shaping = try BandwidthShaper(namespace: namespace)
-        do {
-            dnsmasqCapabilities = .success(try DnsmasqCapabilities.probe(binaryPath: dnsmasqBinary))
-        } catch {
-            dnsmasqCapabilities = .failure(error)
-        }
+    }
+
+    /// The real parts working in `namespace` (a file such as `/run/netns/NAME`; nil = the caller's
+    /// own). The dnsmasq binary is probed now, but a failure is only reported when a network needs it.
+    public convenience init(namespace: String? = nil, dnsmasqBinary: String = "/usr/sbin/dnsmasq",
+                            features: KernelFeatures = .probe()) throws(PatchbayError) {
+        self.init(bridges: try LinuxNetworkBridges(namespace: namespace), firewall: Firewall(namespace: namespace),
+                  dnsServices: DnsmasqServices(binary: dnsmasqBinary, namespace: namespace),
+                  shaping: try BandwidthShaper(namespace: namespace), features: features)
     }
 
     // MARK: NetworkHost
@@ -52,11 +53,11 @@ public final class LinuxNetworkHost: NetworkHost {
         case .ownBridge:
             return try startWithOwnBridge(network, floors: floors, stateDirectory: stateDirectory)
         case .hostBridge(let name):
-            let bridge = try NetworkStartChecks.hostBridge(name, of: network, links: links)
+            let bridge = try bridges.checkHostBridge(name, of: network)
             return NetworkRuntime(bridge: bridge.value)
         case .directPool:
             // Without a bridge name, libvirt's bridge mode is macvtap bridge mode over the pool.
-            try NetworkStartChecks.checkPool(of: network, links: links)
+            try bridges.checkPool(of: network)
             return NetworkRuntime()
         case .hostdevPool:
             // checkKernelSupport refuses hostdev on this host; a host with VFIO still has no driver here.
@@ -74,10 +75,10 @@ public final class LinuxNetworkHost: NetworkHost {
         }
         if let dnsmasq = dnsmasq(for: network, stateDirectory: stateDirectory) {
             attempt { () throws(PatchbayError) in
-                try dnsmasq.stop()
+                try dnsmasq.stop(timeoutMilliseconds: 5000)
                 // The pid file may be gone while the recorded process still runs (crash between writes).
-                if let pid = runtime.dnsmasqPID, dnsmasq.isOurs(pid) { kill(pid, SIGKILL) }
-                try dnsmasq.removeFiles()
+                if let pid = runtime.dnsmasqPID { dnsmasq.killIfOurs(pid) }
+                try dnsmasq.removeFiles(includingLeases: false)
             }
         }
         if let table = runtime.firewallTable {
@@ -89,14 +90,14 @@ public final class LinuxNetworkHost: NetworkHost {
         if runtime.ownsBridge, let name = runtime.bridge, let group = runtime.deviceGroup {
             attempt { () throws(PatchbayError) in
                 let bridge = try InterfaceName(name)
-                if let link = try links.link(named: bridge) {
-                    if link.group == group { try shaping.removeFromNetwork(bridge: bridge) }
+                if let present = try bridges.group(of: bridge) {
+                    if present == group { try shaping.removeFromNetwork(bridge: bridge) }
                 } else {
                     // The bridge vanished: its outbound redirect table (named after it) is still ours.
                     try shaping.removeNetworkLeftovers(bridge: bridge)
                 }
             }
-            attempt { () throws(PatchbayError) in try links.deleteGroup(group) }
+            attempt { () throws(PatchbayError) in try bridges.deleteGroup(group) }
         }
         if let failure { throw failure }
     }
@@ -117,17 +118,15 @@ public final class LinuxNetworkHost: NetworkHost {
         }
         guard let dnsmasq = dnsmasq(for: network, stateDirectory: stateDirectory) else { return runtime }
         if DnsmasqConfiguration.isNeeded(for: network) {
-            let wanted = try dnsmasq.configuration(for: network)
-            let current = AtomicFile.readText(dnsmasq.paths.configFile)
-            if case .running(let pid) = dnsmasq.state, current == wanted.text {
+            if let pid = dnsmasq.runningPID, try dnsmasq.isConfigured(for: network) {
                 try dnsmasq.reload(network)
                 runtime.dnsmasqPID = pid
             } else {
                 runtime.dnsmasqPID = try dnsmasq.restart(network)
             }
         } else {
-            try dnsmasq.stop()
-            try dnsmasq.removeFiles()
+            try dnsmasq.stop(timeoutMilliseconds: 5000)
+            try dnsmasq.removeFiles(includingLeases: false)
             runtime.dnsmasqPID = nil
         }
         return runtime
@@ -163,25 +162,18 @@ public final class LinuxNetworkHost: NetworkHost {
 
     /// Names of the bridges in the namespace now (so automatic names avoid them).
     public func existingBridgeNames() -> Set<String> {
-        guard let all = try? links.linkSummaries() else { return [] }
-        return Set(all.filter { $0.kind == "bridge" }.map(\.name))
+        (try? bridges.bridgeNames()) ?? []
     }
 
     // MARK: shared helpers
 
     /// The dnsmasq of `network`; nil when the binary could not be probed (then nothing of it can run).
-    func dnsmasq(for network: NetworkDefinition, stateDirectory: String) -> Dnsmasq? {
-        guard case .success(let capabilities) = dnsmasqCapabilities else { return nil }
-        return Dnsmasq(networkName: network.name, stateDirectory: stateDirectory, capabilities: capabilities, namespace: namespace)
+    func dnsmasq(for network: NetworkDefinition, stateDirectory: String) -> (any NetworkDNSService)? {
+        try? dnsServices.service(for: network, stateDirectory: stateDirectory)
     }
 
     /// The dnsmasq of `network`, or the probe's error when a network needs it and it is unusable.
-    func requiredDnsmasq(for network: NetworkDefinition, stateDirectory: String) throws(PatchbayError) -> Dnsmasq {
-        switch dnsmasqCapabilities {
-        case .success(let capabilities):
-            return Dnsmasq(networkName: network.name, stateDirectory: stateDirectory, capabilities: capabilities, namespace: namespace)
-        case .failure(let error):
-            throw PatchbayError(error.code, "network '\(network.name)' needs dnsmasq: \(error.detail)")
-        }
+    func requiredDnsmasq(for network: NetworkDefinition, stateDirectory: String) throws(PatchbayError) -> any NetworkDNSService {
+        try dnsServices.service(for: network, stateDirectory: stateDirectory)
     }
 }

@@ -1,4 +1,4 @@
-import Glibc
+import HostOS
 import NetConf
 import NetCore
 import NetXML
@@ -59,10 +59,9 @@ struct RestartSnapshot {
 
         /// The stamp of `path` now; nil when it cannot be read (no directory: nothing to trust).
         init?(of path: String) {
-            var info = stat()
-            guard stat(path, &info) == 0 else { return nil }
-            seconds = info.st_mtim.tv_sec
-            nanoseconds = info.st_mtim.tv_nsec
+            guard let time = AtomicFile.modificationTime(of: path) else { return nil }
+            seconds = time.seconds
+            nanoseconds = time.nanoseconds
         }
 
         init(seconds: Int, nanoseconds: Int) {
