@@ -14,7 +14,7 @@ extension LinuxNetworkHost {
             ? try requiredDnsmasq(for: network, stateDirectory: stateDirectory) : nil
         // The same group `plan` announced, unless a device took it in between.
         let group = try freeDeviceGroup(for: network.uuid)
-        var runtime = NetworkRuntime(bridge: bridge.value, ownsBridge: true, deviceGroup: group)
+        var runtime = NetworkRuntime(bridge: bridge, ownsBridge: true, deviceGroup: group)
         var undo = UndoStack()
         do {
             try createBridge(bridge, of: network, group: group, undo: &undo)

@@ -35,7 +35,7 @@ extension LinuxNetworkHost {
     private func reconcile(_ network: NetworkDefinition, runtime: inout NetworkRuntime, floors: [PortFloor],
                            stateDirectory: String, existing: inout Set<String>?) -> [Drift] {
         var drifts: [Drift] = []
-        guard let name = runtime.bridge, let bridge = try? InterfaceName(name) else {
+        guard let bridge = runtime.bridge else {
             let known = existing
             let missing = (network.forward?.pool.compactMap(\.interfaceName) ?? []).filter { device in
                 guard let device = try? InterfaceName(device) else { return true }
@@ -45,7 +45,7 @@ extension LinuxNetworkHost {
         }
         guard runtime.ownsBridge else {
             if !exists(bridge, existing: existing) {
-                drifts.append(Drift(kind: .missingBridge, network: network.name, object: name))
+                drifts.append(Drift(kind: .missingBridge, network: network.name, object: bridge.value))
             }
             return drifts
         }
@@ -54,7 +54,7 @@ extension LinuxNetworkHost {
             let repaired = recreateBridge(bridge, of: network, runtime: &runtime)
             if repaired { existing?.insert(bridge.value) }
             bridgeRebuilt = repaired
-            drifts.append(Drift(kind: .missingBridge, network: network.name, object: name, repaired: repaired))
+            drifts.append(Drift(kind: .missingBridge, network: network.name, object: bridge.value, repaired: repaired))
         }
         if let table = runtime.firewallTable, let present = try? firewall.tables(), !present.contains(table) {
             var repaired = false
@@ -77,7 +77,7 @@ extension LinuxNetworkHost {
         }
         if let bandwidth = network.bandwidth, !shapingInstalled(bandwidth, on: bridge) {
             let repaired = (try? applyShaping(of: network, bridge: bridge, floors: floors, group: runtime.deviceGroup)) != nil
-            drifts.append(Drift(kind: .missingQdisc, network: network.name, object: name, repaired: repaired))
+            drifts.append(Drift(kind: .missingQdisc, network: network.name, object: bridge.value, repaired: repaired))
         }
         return drifts
     }

@@ -53,8 +53,7 @@ public final class LinuxNetworkHost: NetworkHost {
         case .ownBridge:
             return try startWithOwnBridge(network, floors: floors, stateDirectory: stateDirectory)
         case .hostBridge(let name):
-            let bridge = try bridges.checkHostBridge(name, of: network)
-            return NetworkRuntime(bridge: bridge.value)
+            return NetworkRuntime(bridge: try bridges.checkHostBridge(name, of: network))
         case .directPool:
             // Without a bridge name, libvirt's bridge mode is macvtap bridge mode over the pool.
             try bridges.checkPool(of: network)
@@ -87,9 +86,8 @@ public final class LinuxNetworkHost: NetworkHost {
         // Only what carries the network's device group is ours: after a start that failed because
         // the bridge name belongs to some other device, that device is left alone. A runtime
         // without a group was not made by this host, so there is nothing of ours to delete.
-        if runtime.ownsBridge, let name = runtime.bridge, let group = runtime.deviceGroup {
+        if runtime.ownsBridge, let bridge = runtime.bridge, let group = runtime.deviceGroup {
             attempt { () throws(PatchbayError) in
-                let bridge = try InterfaceName(name)
                 if let present = try bridges.group(of: bridge) {
                     if present == group { try shaping.removeFromNetwork(bridge: bridge) }
                 } else {
@@ -107,8 +105,7 @@ public final class LinuxNetworkHost: NetworkHost {
     /// firewall table is reloaded atomically so ip/forward changes take effect.
     public func update(_ network: NetworkDefinition, runtime: NetworkRuntime, stateDirectory: String) throws(PatchbayError) -> NetworkRuntime {
         var runtime = runtime
-        guard runtime.ownsBridge, let name = runtime.bridge else { return runtime }
-        let bridge = try InterfaceName(name)
+        guard runtime.ownsBridge, let bridge = runtime.bridge else { return runtime }
         if let policy = try firewallPolicy(for: network, bridge: bridge) {
             try firewall.apply(policy)
             runtime.firewallTable = policy.tableName
@@ -134,14 +131,14 @@ public final class LinuxNetworkHost: NetworkHost {
 
     /// Gives a port its floor on the network's bridge (only networks with an inbound average have floors).
     public func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
-        guard let inbound = network.bandwidth?.inbound, inbound.average != nil, let name = runtime.bridge else { return }
-        try shaping.plugFloor(floor, bridge: try InterfaceName(name), network: inbound, flooredTotal: flooredTotal)
+        guard let inbound = network.bandwidth?.inbound, inbound.average != nil, let bridge = runtime.bridge else { return }
+        try shaping.plugFloor(floor, bridge: bridge, network: inbound, flooredTotal: flooredTotal)
     }
 
     /// Takes a port's floor away again.
     public func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
-        guard let inbound = network.bandwidth?.inbound, inbound.average != nil, let name = runtime.bridge else { return }
-        try shaping.unplugFloor(classID: classID, bridge: try InterfaceName(name), network: inbound, flooredTotal: flooredTotal)
+        guard let inbound = network.bandwidth?.inbound, inbound.average != nil, let bridge = runtime.bridge else { return }
+        try shaping.unplugFloor(classID: classID, bridge: bridge, network: inbound, flooredTotal: flooredTotal)
     }
 
     /// What `start` will record, computed before anything exists (the driver saves it first, so a
@@ -149,12 +146,12 @@ public final class LinuxNetworkHost: NetworkHost {
     public func plan(_ network: NetworkDefinition) -> NetworkRuntime {
         switch network.kind {
         case .ownBridge:
-            guard let name = network.bridge.name, let bridge = try? InterfaceName(name) else { return NetworkRuntime() }
+            guard let bridge = network.bridge.name.flatMap({ try? InterfaceName($0) }) else { return NetworkRuntime() }
             let group = (try? freeDeviceGroup(for: network.uuid)) ?? Self.deviceGroup(for: network.uuid)
             let policy = (try? firewallPolicy(for: network, bridge: bridge)) ?? nil
-            return NetworkRuntime(bridge: name, ownsBridge: true, firewallTable: policy?.tableName, deviceGroup: group)
+            return NetworkRuntime(bridge: bridge, ownsBridge: true, firewallTable: policy?.tableName, deviceGroup: group)
         case .hostBridge(let name):
-            return NetworkRuntime(bridge: name)
+            return NetworkRuntime(bridge: try? InterfaceName(name))
         case .directPool, .hostdevPool:
             return NetworkRuntime()
         }

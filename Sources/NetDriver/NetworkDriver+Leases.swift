@@ -74,7 +74,7 @@ extension NetworkDriver {
             func prefix(_ family: IPFamily, _ fallback: UInt32) -> UInt32 {
                 live.ips.first { $0.address.family == family }?.effectivePrefix.map { UInt32($0) } ?? fallback
             }
-            return DHCPLeaseSource(leaseFile: paths.leaseFile, bridge: object.runtime?.bridge ?? live.bridge.name ?? "",
+            return DHCPLeaseSource(leaseFile: paths.leaseFile, bridge: object.runtime?.bridge?.value ?? live.bridge.name ?? "",
                                    ipv4Prefix: prefix(.ipv4, 24), ipv6Prefix: prefix(.ipv6, 64))
         }
     }

@@ -117,7 +117,7 @@ extension NetworkDriver {
         let macTable = network.bridge.macTableManager.flatMap { NetworkPortPlug.MACTableManager(rawValue: $0.rawValue) }
         switch network.kind {
         case .ownBridge:
-            guard let bridge = runtime.bridge ?? network.bridge.name else {
+            guard let bridge = runtime.bridge?.value ?? network.bridge.name else {
                 throw PatchbayError.internalError("network '\(network.name)' has no bridge")
             }
             return .network(.init(name: bridge, macTableManager: macTable))

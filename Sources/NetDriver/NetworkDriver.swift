@@ -50,7 +50,7 @@ public final class NetworkDriver: @unchecked Sendable {
         guard let definition = object.current else { return nil }
         return NetworkSummary(name: definition.name, uuid: definition.uuid, isActive: object.isActive,
                               isPersistent: object.isPersistent, autostart: object.autostart,
-                              bridge: object.runtime?.bridge ?? definition.bridge.name)
+                              bridge: object.runtime?.bridge?.value ?? definition.bridge.name)
     }
 
     /// The network called `name`.
@@ -93,7 +93,7 @@ public final class NetworkDriver: @unchecked Sendable {
     public func bridgeName(name: String) throws(PatchbayError) -> String {
         try lock.withLock { () throws(PatchbayError) in
             let object = try object(named: name)
-            guard let bridge = object.runtime?.bridge ?? object.current?.bridge.name else {
+            guard let bridge = object.runtime?.bridge?.value ?? object.current?.bridge.name else {
                 throw PatchbayError(.internalError, "network '\(name)' does not have a bridge name.")
             }
             return bridge

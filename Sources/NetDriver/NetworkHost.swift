@@ -117,6 +117,6 @@ extension NetworkHost {
 
     /// By default only the bridge is known in advance.
     public func plan(_ network: NetworkDefinition) -> NetworkRuntime {
-        NetworkRuntime(bridge: network.bridge.name, ownsBridge: network.kind.ownsBridge)
+        NetworkRuntime(bridge: network.bridge.name.flatMap { try? InterfaceName($0) }, ownsBridge: network.kind.ownsBridge)
     }
 }

@@ -26,10 +26,10 @@ final class NetworkObject {
     /// UUID.
     var uuid: LibvirtUUID? { live?.uuid ?? config?.uuid }
     /// The bridge ports attach to, as far as known.
-    var bridgeName: String? { runtime?.bridge ?? live?.bridge.name ?? config?.bridge.name }
+    var bridgeName: String? { runtime?.bridge?.value ?? live?.bridge.name ?? config?.bridge.name }
     /// Every bridge name the network mentions: its runtime's, its live and its persistent
     /// definition's (libvirt's in-use check looks at both definitions).
-    var bridgeNames: [String] { [runtime?.bridge, live?.bridge.name, config?.bridge.name].compactMap { $0 } }
+    var bridgeNames: [String] { [runtime?.bridge?.value, live?.bridge.name, config?.bridge.name].compactMap { $0 } }
     /// Running.
     var isActive: Bool { live != nil }
     /// Has a persistent definition.

@@ -4,8 +4,9 @@ import NetXML
 /// What starting a network put on the host, kept in the state directory so a restarted daemon
 /// knows what it owns (and what to remove).
 public struct NetworkRuntime: Sendable, Equatable {
-    /// The bridge the network's ports attach to (its own, or the host bridge of a bridge network).
-    public var bridge: String?
+    /// The bridge the network's ports attach to (its own, or the host bridge of a bridge network):
+    /// validated once, when the network is planned, and handed to the host as it is.
+    public var bridge: InterfaceName?
     /// True when Patchbay created the bridge (and must delete it on stop).
     public var ownsBridge: Bool = false
     /// The network's nftables table, if it has one.
@@ -16,7 +17,7 @@ public struct NetworkRuntime: Sendable, Equatable {
     public var deviceGroup: UInt32?
 
     /// An empty runtime.
-    public init(bridge: String? = nil, ownsBridge: Bool = false, firewallTable: String? = nil, dnsmasqPID: Int32? = nil,
+    public init(bridge: InterfaceName? = nil, ownsBridge: Bool = false, firewallTable: String? = nil, dnsmasqPID: Int32? = nil,
                 deviceGroup: UInt32? = nil) {
         self.bridge = bridge
         self.ownsBridge = ownsBridge
@@ -28,7 +29,7 @@ public struct NetworkRuntime: Sendable, Equatable {
     /// The `<runtime>` element of a network status file.
     public var xml: XMLElement {
         var element = XMLElement("runtime")
-        element.set("bridge", bridge)
+        element.set("bridge", bridge?.value)
         if ownsBridge { element.set("ownsBridge", "yes") }
         element.set("firewallTable", firewallTable)
         element.set("dnsmasqPid", dnsmasqPID.map { String($0) })
@@ -38,7 +39,8 @@ public struct NetworkRuntime: Sendable, Equatable {
 
     /// Reads a `<runtime>` element.
     public init(xml element: XMLElement) {
-        bridge = element.attribute("bridge")
+        // A name the kernel would refuse was never a bridge of ours (start validates it first).
+        bridge = element.attribute("bridge").flatMap { try? InterfaceName($0) }
         ownsBridge = element.attribute("ownsBridge") == "yes"
         firewallTable = element.attribute("firewallTable")
         dnsmasqPID = element.attribute("dnsmasqPid").flatMap { Int32($0) }

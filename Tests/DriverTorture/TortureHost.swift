@@ -58,7 +58,7 @@ final class TortureHost: NetworkHost, @unchecked Sendable {
         guard let namespace, let real else { return [] }
         var problems: [String] = []
         let activeRuntimes = active.map { real.plan(NetworkDefinition.tortureDefinition($0)) }
-        let bridges = Set(activeRuntimes.compactMap(\.bridge))
+        let bridges = Set(activeRuntimes.compactMap(\.bridge?.value))
         let groups = Set(activeRuntimes.compactMap(\.deviceGroup))
         do {
             let links = try Rtnetlink(namespace: namespace).links()

@@ -43,7 +43,7 @@ final class FakeNetworkHost: NetworkHost, @unchecked Sendable {
             return _failStart.contains(network.name)
         }
         if fail { throw PatchbayError(.internalError, "injected start failure") }
-        return NetworkRuntime(bridge: network.bridge.name, ownsBridge: network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true)
+        return NetworkRuntime(bridge: network.bridge.name.flatMap { try? InterfaceName($0) }, ownsBridge: network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true)
     }
 
     func stop(_ network: NetworkDefinition, runtime: NetworkRuntime, stateDirectory: String) throws(PatchbayError) {

@@ -25,7 +25,7 @@ struct HostCompositionTests {
         #expect(parts.calls == ["bridges.createBridge pbfk0", "firewall.apply \(table)", "bridges.activateBridge pbfk0",
                                 "bridges.enableForwarding ipv4", "dns.start fk", "shaping.applyToNetwork pbfk0"])
         #expect(runtime.dnsmasqPID == parts.runningDNS["fk"])
-        #expect(runtime == NetworkRuntime(bridge: "pbfk0", ownsBridge: true, firewallTable: table,
+        #expect(runtime == NetworkRuntime(bridge: try InterfaceName("pbfk0"), ownsBridge: true, firewallTable: table,
                                           dnsmasqPID: runtime.dnsmasqPID, deviceGroup: group))
         try host.stop(network, runtime: runtime, stateDirectory: "/nonexistent")
         #expect(parts.devices.isEmpty && parts.tables.isEmpty && parts.runningDNS.isEmpty && parts.shapedBridges.isEmpty)

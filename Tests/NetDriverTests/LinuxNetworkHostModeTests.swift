@@ -31,7 +31,7 @@ struct NetworkModeTests {
             let before = try fixture.linkNames()
             let definition = try network("<network><name>hb</name><forward mode='bridge'/><bridge name='pbhost0'/></network>")
             let runtime = try fixture.start(definition)
-            #expect(runtime == NetworkRuntime(bridge: "pbhost0"))
+            #expect(runtime == NetworkRuntime(bridge: try InterfaceName("pbhost0")))
             #expect(try fixture.linkNames() == before)
             #expect(fixture.host.existingBridgeNames() == ["pbhost0"])
             try fixture.stop(definition, runtime)

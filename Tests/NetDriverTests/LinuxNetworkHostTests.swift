@@ -95,7 +95,7 @@ struct OwnBridgeNetworkTests {
             #expect(bridge.group == runtime.deviceGroup && bridge.group != 0)
             #expect(try fixture.namespace.exec(["cat", "/sys/class/net/pbiso0/bridge/stp_state"]).hasPrefix("0"))
             #expect(try fixture.addresses(of: "pbiso0").isSuperset(of: ["10.210.0.1/24", "fd00:210::1/64"]))
-            #expect(runtime.ownsBridge && runtime.bridge == "pbiso0")
+            #expect(runtime.ownsBridge && runtime.bridge?.value == "pbiso0")
             let table = try #require(runtime.firewallTable)
             let rules = try fixture.table(table)
             #expect(rules.contains("iifname \"pbiso0\" reject") && !rules.contains("masquerade") && !rules.contains("saddr"))

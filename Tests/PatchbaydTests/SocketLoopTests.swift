@@ -26,7 +26,7 @@ private final class ThreadRecordingHost: NetworkHost, @unchecked Sendable {
 
     func start(_ network: NetworkDefinition, floors: [PortFloor], stateDirectory: String) throws(PatchbayError) -> NetworkRuntime {
         record("start \(network.name)")
-        return NetworkRuntime(bridge: network.bridge.name, ownsBridge: network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true)
+        return NetworkRuntime(bridge: network.bridge.name.flatMap { try? InterfaceName($0) }, ownsBridge: network.forwardMode == nil || network.forwardMode?.hasLibvirtBridge == true)
     }
 
     func stop(_ network: NetworkDefinition, runtime: NetworkRuntime, stateDirectory: String) throws(PatchbayError) {
