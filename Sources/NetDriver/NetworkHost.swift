@@ -47,8 +47,10 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// What the network driver needs from the host. The real one (`LinuxNetworkHost`) makes bridges,
-/// nftables tables, dnsmasq processes and qdiscs; tests of the driver's logic use a fake.
+/// What the network driver needs from the host, one call per driver step. The real one
+/// (`LinuxNetworkHost`) orders HostNet's parts (bridges, firewall, DHCP/DNS, bandwidth), which make
+/// every kernel object; `InertNetworkHost` makes none (benchmarks, the crash torture); tests of the
+/// driver's logic use fakes of either this protocol or of the parts.
 ///
 /// Every operation either completes or undoes its own partial work before throwing.
 public protocol NetworkHost: AnyObject, Sendable {
