@@ -145,3 +145,9 @@ long pb_receive_with_fd(int sock, void *bytes, unsigned long length, int *receiv
     }
     return count;
 }
+
+#include <spawn.h>
+
+int pb_spawn_close_from(void *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)actions, lowest);
+}

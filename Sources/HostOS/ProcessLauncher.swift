@@ -77,6 +77,10 @@ public struct ProcessLaunch: Sendable {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
         for entry in staged { posix_spawn_file_actions_adddup2(&actions, entry.copy, entry.target) }
+        // Descriptors some thread opened without close-on-exec (or a library's) must not leak
+        // into QEMU: another guest's tap would stay alive with it.
+        let closing = pb_spawn_close_from(&actions, floor)
+        guard closing == 0 else { throw .system("Unable to prepare the descriptors of \(executable)", errno: closing) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -38,9 +38,14 @@ public final class SupervisedProcess: @unchecked Sendable {
     }
 
     /// True while the process runs. A dead child of ours is reaped here.
+    ///
+    /// With a pidfd the kernel says when the whole process (every thread) has exited; /proc's
+    /// state is the fallback, and it shows the main thread a zombie a moment before the other
+    /// threads of an exiting QEMU are gone (too early to reap).
     public var isAlive: Bool {
         if lock.withLock({ reapedStatus != nil }) { return false }
-        if identity.isAlive { return true }
+        let running = pidfd >= 0 ? pb_pidfd_wait_exit(pidfd, 0) == 0 : identity.isAlive
+        if running { return true }
         reapIfChild()
         return false
     }

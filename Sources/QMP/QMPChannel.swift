@@ -159,6 +159,10 @@ final class QMPChannel: @unchecked Sendable {
                     pb_send_with_fd(descriptor, $0.baseAddress, UInt($0.count), attach)
                 }
                 guard sent >= 0 else {
+                    // QEMU exited (or closed the monitor): the same error as a reply that never comes.
+                    if sent == -Int(EPIPE) || sent == -Int(ECONNRESET) {
+                        throw PatchbayError(.operationFailed, "QEMU monitor closed the connection", domain: .qemu)
+                    }
                     throw PatchbayError.system("Unable to write to the QEMU monitor", errno: Int32(-sent))
                 }
                 // The descriptor travels with the first bytes only.

@@ -91,9 +91,12 @@ import TestSupport
 
     @Test func terminateEscalatesToSIGKILL() throws {
         let process = try ProcessLaunch(executable: "/bin/sh", arguments: ["-c", "trap '' TERM; exec sleep 600"]).spawn()
-        // Wait until the shell installed its trap (its disposition shows in /proc).
+        // Wait until SIGTERM is ignored (its disposition shows in /proc; before exec the child still
+        // shows the test process's own dispositions).
         #expect(waitFor { (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8))?
-                .split(separator: "\n").contains { $0.hasPrefix("SigIgn:") && !$0.hasSuffix("0000000000000000") } == true })
+                .split(separator: "\n").first { $0.hasPrefix("SigIgn:") }
+                .flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) }
+                .map { $0 & (1 << (UInt64(SIGTERM) - 1)) != 0 } == true })
         #expect(process.terminate(grace: 0.5))
         #expect(process.exitStatus == 128 + SIGKILL)
     }

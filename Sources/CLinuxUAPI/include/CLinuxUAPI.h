@@ -54,4 +54,7 @@ long pb_receive_with_fd(int sock, void *bytes, unsigned long length, int *receiv
 
 /* POSIX_SPAWN_SETSID: the child starts its own session (no signals from the daemon's terminal). */
 static const short PB_POSIX_SPAWN_SETSID = 0x80;
+/* Adds "close every descriptor from `lowest` up" to posix_spawn file actions (a
+   posix_spawn_file_actions_t *), so a child inherits only what it was given. 0 or an errno. */
+int pb_spawn_close_from(void *actions, int lowest);
 #endif
