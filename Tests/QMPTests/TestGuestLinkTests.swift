@@ -122,16 +122,22 @@ import TestSupport
             #expect(!guest.serial.reports.contains { $0.keyword == "DHCP" })
 
             let plugged = guest.mark()
+            let pluggedAt = TestClock.now
             try guest.qmp.execute("set_link", ["name": "net0", "up": true])
             let lease = try guest.waitForDHCP(after: plugged)
+            let leasedAfter = TestClock.now - pluggedAt
             #expect(lease.hasPrefix("10.78.0.") && lease.hasSuffix("/24"))
             try guest.waitUntilReachable("10.78.0.1", after: plugged)
 
             let flapped = guest.mark()
             try guest.qmp.execute("set_link", ["name": "net0", "up": false])
             try guest.waitForLink(up: false, after: flapped)
+            let backAt = TestClock.now
             try guest.qmp.execute("set_link", ["name": "net0", "up": true])
             let renewed = try guest.waitForDHCP(after: flapped)
+            let renewedAfter = TestClock.now - backAt
+            print("test-guest: DHCP lease \(String(format: "%.2f", leasedAfter)) s after the first link up, " +
+                  "again \(String(format: "%.2f", renewedAfter)) s after a link flap (host time, 20 ms polling)")
             #expect(renewed == lease)
             try guest.waitUntilReachable("10.78.0.1", after: guest.serial.mark())
             let log = (try? String(contentsOfFile: directory + "/dnsmasq.log", encoding: .utf8)) ?? ""
