@@ -152,6 +152,16 @@ public final class TestGuest: @unchecked Sendable {
         }
     }
 
+    /// Waits until the first outage of `target` after `mark` is over (or `quiet` probes in a row
+    /// succeeded without one) and returns it: what a live re-wiring cost the guest.
+    @discardableResult
+    public func waitForOutageEnd(_ target: String, after mark: GuestSerialMark, quiet: Int = 30,
+                                 timeout: Double = 120) throws -> GuestOutage {
+        try serial.wait(for: "the end of an outage of \(target)", after: mark, timeout: timeout) { reports in
+            GuestOutage.first(of: target, in: reports, quiet: quiet)
+        }
+    }
+
     /// Waits for a DHCP lease on `interface` after `mark`; returns the address with its prefix.
     @discardableResult
     public func waitForDHCP(_ interface: String = "eth0", after mark: GuestSerialMark? = nil, timeout: Double = 120) throws -> String {
@@ -169,11 +179,14 @@ public final class TestGuest: @unchecked Sendable {
         }
     }
 
-    /// Kills QEMU, reaps it and removes the guest's files. Idempotent.
+    /// Kills QEMU, reaps it and removes the guest's files (kept, for reading, when
+    /// PATCHBAY_KEEP_GUEST_LOGS is set). Idempotent.
     public func stop() {
         qmp.close()
         process.terminate(grace: 5)
-        try? FileManager.default.removeItem(atPath: directory)
+        if ProcessInfo.processInfo.environment["PATCHBAY_KEEP_GUEST_LOGS"] == nil {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     deinit { stop() }

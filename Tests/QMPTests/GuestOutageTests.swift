@@ -1,0 +1,29 @@
+import Testing
+import TestSupport
+
+/// The outage arithmetic benchmarks rely on, on serial lines as the guest prints them (probes
+/// overlap, so results come out of order).
+@Suite struct GuestOutageTests {
+    static let cases: [(lines: [String], quiet: Int, expected: GuestOutage?)] = [
+        (["PROBE 100 10.0.0.1 ok", "PROBE 200 10.0.0.1 ok"], 3, nil),
+        (["PROBE 100 10.0.0.1 ok", "PROBE 200 10.0.0.1 ok", "PROBE 300 10.0.0.1 ok"], 3, GuestOutage(lostProbes: 0, milliseconds: 0)),
+        (["PROBE 100 10.0.0.1 ok", "PROBE 300 10.0.0.1 ok", "PROBE 200 10.0.0.1 fail"], 3, GuestOutage(lostProbes: 1, milliseconds: 100)),
+        (["PROBE 100 10.0.0.1 fail", "PROBE 200 10.0.0.1 fail"], 3, nil),
+        (["PROBE 400 10.0.0.1 ok", "PROBE 100 10.0.0.1 fail", "PROBE 200 10.0.0.1 fail", "PROBE 300 10.0.0.1 fail",
+          "PROBE 500 10.0.0.1 fail"], 3, GuestOutage(lostProbes: 3, milliseconds: 300)),
+        (["PROBE 100 10.0.0.2 fail", "PROBE 150 10.0.0.1 ok", "LINK 160 eth0 up", "PROBE 250 10.0.0.1 ok"], 2,
+         GuestOutage(lostProbes: 0, milliseconds: 0)),
+    ]
+
+    @Test(arguments: cases)
+    func outageFromProbes(lines: [String], quiet: Int, expected: GuestOutage?) {
+        let reports = lines.compactMap { GuestReport(line: Substring($0)) }
+        #expect(GuestOutage.first(of: "10.0.0.1", in: reports, quiet: quiet) == expected)
+    }
+
+    @Test func kernelMessagesAreNotReports() {
+        #expect(GuestReport(line: "[    1.234] virtio_net virtio0 eth0: renamed") == nil)
+        #expect(GuestReport(line: "PROBE x 10.0.0.1 ok") == nil)
+        #expect(GuestReport(line: "DHCP 1200 eth0 10.0.0.5/24")?.fields == ["eth0", "10.0.0.5/24"])
+    }
+}
