@@ -1,3 +1,5 @@
+import Foundation
+import Glibc
 import Testing
 import TestSupport
 
@@ -25,5 +27,29 @@ import TestSupport
         #expect(GuestReport(line: "[    1.234] virtio_net virtio0 eth0: renamed") == nil)
         #expect(GuestReport(line: "PROBE x 10.0.0.1 ok") == nil)
         #expect(GuestReport(line: "DHCP 1200 eth0 10.0.0.5/24")?.fields == ["eth0", "10.0.0.5/24"])
+    }
+}
+
+@Suite struct GuestSerialLogTests {
+    @Test func marksSplitTheLogWhateverTheChunksQEMUWrote() throws {
+        let path = "/tmp/pbserial-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
+        defer { unlink(path) }
+        let log = GuestSerialLog(path: path)
+        #expect(log.reports.isEmpty)
+        let file = try #require(fopen(path, "w"))
+        defer { fclose(file) }
+        func append(_ text: String) {
+            fputs(text, file)
+            fflush(file)
+        }
+        append("[    0.1] kernel says hello\r\nBOOT 120\r\nPROBE 200 10.0.0.1 o")
+        #expect(log.reports.map(\.keyword) == ["BOOT"])
+        let mark = log.mark()
+        append("k\r\nPROBE 300 10.0.0.2 ok\r\nLINK 310 eth0 down\r\n")
+        let after = try log.wait(for: "three reports", after: mark, timeout: 5) { $0.count >= 3 ? $0 : nil }
+        #expect(after.map(\.keyword) == ["PROBE", "PROBE", "LINK"])
+        #expect(after.compactMap(\.target) == ["10.0.0.1", "10.0.0.2"])
+        #expect(log.reports[mark.index...].filter { $0.target == "10.0.0.2" }.count == 1)
+        #expect(throws: TestGuestError.self) { try log.wait(for: "nothing", after: log.mark(), timeout: 0.1) { $0.first } }
     }
 }

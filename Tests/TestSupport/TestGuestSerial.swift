@@ -72,7 +72,8 @@ public final class GuestSerialLog: @unchecked Sendable {
     private var parsed: [GuestReport] = []
     private var rawLines: [String] = []
 
-    init(path: String) { self.path = path }
+    /// Reads the log at `path` (which may not exist yet).
+    public init(path: String) { self.path = path }
 
     /// Reads what QEMU appended since the last call.
     @discardableResult
