@@ -53,3 +53,15 @@ import TestSupport
         #expect(throws: TestGuestError.self) { try log.wait(for: "nothing", after: log.mark(), timeout: 0.1) { $0.first } }
     }
 }
+
+@Suite struct TestGuestStartupTests {
+    @Test func aQEMUThatCannotStartIsReportedAtOnceWithItsLog() throws {
+        var configuration = TestGuest.Configuration(nics: [], networks: [], probes: [])
+        configuration.extraQEMUArguments = ["-device", "no-such-device"]
+        let image = TestGuestImage(kernel: "/nonexistent/vmlinuz", initrd: "/nonexistent/initrd.img")
+        let started = Date()
+        let error = #expect(throws: TestGuestError.self) { _ = try TestGuest(configuration, image: image) }
+        #expect(Date().timeIntervalSince(started) < 60)
+        #expect(error?.description.contains("QEMU did not open its monitor") == true)
+    }
+}

@@ -52,6 +52,8 @@ public final class TestGuest: @unchecked Sendable {
         public var paused = false
         /// Guest memory.
         public var memoryMiB = 256
+        /// More QEMU arguments, appended last (e.g. a `pcie-root-port` for hot-plug).
+        public var extraQEMUArguments: [String] = []
 
         /// Describes a guest.
         public init(nics: [NIC], networks: [String], probes: [String]) {
@@ -104,13 +106,14 @@ public final class TestGuest: @unchecked Sendable {
             }
             arguments += ["-netdev", netdev, "-device", "virtio-net-pci,netdev=host\(nic.id),id=\(nic.id),mac=\(nic.mac)"]
         }
+        arguments += configuration.extraQEMUArguments
         let launch = ProcessLaunch(executable: "/usr/bin/qemu-system-x86_64", arguments: arguments, descriptors: descriptors,
                                    logFile: directory + "/qemu.log", namespace: configuration.namespace)
         startedAt = TestClock.now
         process = try launch.spawn()
         let box = EventSink()
         do {
-            qmp = try QMPConnection.connect(path: directory + "/qmp.sock", timeout: 60, events: { box.add($0) })
+            qmp = try TestGuest.connect(directory + "/qmp.sock", while: process, events: { box.add($0) })
         } catch {
             process.terminate(grace: 5)
             let log = (try? String(contentsOfFile: directory + "/qemu.log", encoding: .utf8)) ?? ""
@@ -121,6 +124,19 @@ public final class TestGuest: @unchecked Sendable {
     }
 
     private let sink: EventSink
+
+    /// Connects to QEMU's monitor once it listens; gives up at once when QEMU exited (bad arguments).
+    private static func connect(_ path: String, while process: SupervisedProcess,
+                                events: @escaping QMPConnection.EventHandler) throws -> QMPConnection {
+        let deadline = TestClock.now + 120
+        while true {
+            do {
+                return try QMPConnection.connect(path: path, timeout: 1, events: events)
+            } catch {
+                guard process.isAlive, TestClock.now < deadline else { throw error }
+            }
+        }
+    }
 
     /// QMP events received so far, in order.
     public var events: [QMPEvent] { sink.all }
