@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import CLinuxUAPI
+import HostOS
 import Testing
 import TestSupport
 
@@ -63,5 +65,20 @@ import TestSupport
         let error = #expect(throws: TestGuestError.self) { _ = try TestGuest(configuration, image: image) }
         #expect(Date().timeIntervalSince(started) < 60)
         #expect(error?.description.contains("QEMU did not open its monitor") == true)
+    }
+}
+
+@Suite struct TestGuestWatchdogTests {
+    /// End of file on the watchdog's pipe (its writer closed: released, or the test process died
+    /// and the kernel closed it) kills the guarded process, and only that very process.
+    @Test func aGuardedProcessIsKilledWhenTheWatchdogLetsGo() throws {
+        let sleeper = try ProcessLaunch(executable: "/bin/sleep", arguments: ["600"]).spawn()
+        defer { sleeper.terminate(grace: 1) }
+        let watchdog = try GuestWatchdog(guarding: sleeper)
+        usleep(200_000)
+        #expect(sleeper.isAlive)
+        watchdog.release()
+        #expect(sleeper.waitForExit(timeout: 60))
+        #expect(sleeper.exitStatus == 128 + SIGKILL)
     }
 }

@@ -111,10 +111,18 @@ public final class TestGuest: @unchecked Sendable {
                                    logFile: directory + "/qemu.log", namespace: configuration.namespace)
         startedAt = TestClock.now
         process = try launch.spawn()
+        do {
+            watchdog = try GuestWatchdog(guarding: process)
+        } catch {
+            process.terminate(grace: 5)
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
         let box = EventSink()
         do {
             qmp = try TestGuest.connect(directory + "/qmp.sock", while: process, events: { box.add($0) })
         } catch {
+            watchdog.release()
             process.terminate(grace: 5)
             let log = (try? String(contentsOfFile: directory + "/qemu.log", encoding: .utf8)) ?? ""
             try? FileManager.default.removeItem(atPath: directory)
@@ -124,6 +132,7 @@ public final class TestGuest: @unchecked Sendable {
     }
 
     private let sink: EventSink
+    private let watchdog: GuestWatchdog
 
     /// Connects to QEMU's monitor once it listens; gives up at once when QEMU exited (bad arguments).
     private static func connect(_ path: String, while process: SupervisedProcess,
@@ -199,6 +208,7 @@ public final class TestGuest: @unchecked Sendable {
     /// PATCHBAY_KEEP_GUEST_LOGS is set). Idempotent.
     public func stop() {
         qmp.close()
+        watchdog.release()
         process.terminate(grace: 5)
         if ProcessInfo.processInfo.environment["PATCHBAY_KEEP_GUEST_LOGS"] == nil {
             try? FileManager.default.removeItem(atPath: directory)
