@@ -11,7 +11,9 @@ import TestSupport
     static let cases: [(lines: [String], quiet: Int, expected: GuestOutage?)] = [
         (["PROBE 100 10.0.0.1 ok", "PROBE 200 10.0.0.1 ok"], 3, nil),
         (["PROBE 100 10.0.0.1 ok", "PROBE 200 10.0.0.1 ok", "PROBE 300 10.0.0.1 ok"], 3, GuestOutage(lostProbes: 0, milliseconds: 0)),
-        (["PROBE 100 10.0.0.1 ok", "PROBE 300 10.0.0.1 ok", "PROBE 200 10.0.0.1 fail"], 3, GuestOutage(lostProbes: 1, milliseconds: 100)),
+        (["PROBE 100 10.0.0.1 ok", "PROBE 300 10.0.0.1 ok", "PROBE 200 10.0.0.1 fail"], 3, nil),
+        (["PROBE 100 10.0.0.1 ok", "PROBE 300 10.0.0.1 ok", "PROBE 200 10.0.0.1 fail", "PROBE 400 10.0.0.1 ok"], 3,
+         GuestOutage(lostProbes: 1, milliseconds: 100)),
         (["PROBE 100 10.0.0.1 fail", "PROBE 200 10.0.0.1 fail"], 3, nil),
         (["PROBE 400 10.0.0.1 ok", "PROBE 100 10.0.0.1 fail", "PROBE 200 10.0.0.1 fail", "PROBE 300 10.0.0.1 fail",
           "PROBE 500 10.0.0.1 fail"], 3, GuestOutage(lostProbes: 3, milliseconds: 300)),
@@ -22,7 +24,16 @@ import TestSupport
     @Test(arguments: cases)
     func outageFromProbes(lines: [String], quiet: Int, expected: GuestOutage?) {
         let reports = lines.compactMap { GuestReport(line: Substring($0)) }
-        #expect(GuestOutage.first(of: "10.0.0.1", in: reports, quiet: quiet) == expected)
+        #expect(GuestOutage.first(of: "10.0.0.1", in: reports, quiet: quiet, settleMilliseconds: 100) == expected)
+    }
+
+    @Test func anOutageIsJudgedOnlyWhenFailuresSentBeforeTheRecoveryHaveReported() {
+        // 200 and 300 fail but report a second later than 400's success.
+        let early = ["PROBE 100 10.0.0.1 ok", "PROBE 200 10.0.0.1 fail", "PROBE 400 10.0.0.1 ok", "PROBE 500 10.0.0.1 ok"]
+            .compactMap { GuestReport(line: Substring($0)) }
+        #expect(GuestOutage.first(of: "10.0.0.1", in: early, quiet: 3) == nil)
+        let settled = early + ["PROBE 300 10.0.0.1 fail", "PROBE 1900 10.0.0.1 ok"].compactMap { GuestReport(line: Substring($0)) }
+        #expect(GuestOutage.first(of: "10.0.0.1", in: settled, quiet: 3) == GuestOutage(lostProbes: 2, milliseconds: 200))
     }
 
     @Test func kernelMessagesAreNotReports() {

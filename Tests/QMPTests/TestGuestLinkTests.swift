@@ -76,17 +76,22 @@ import TestSupport
             try guest.qmp.execute("set_link", ["name": "net0", "up": true])
             let link = try guest.waitForLink(up: true, after: beforeOn)
             let back = try guest.waitUntilReachable("10.77.0.1", after: beforeOn)
-            // A bare link flap (what every move adds): off and at once on again.
-            try guest.waitUntilReachable("10.77.0.1", after: guest.mark())
-            let beforeFlap = guest.mark()
-            try guest.qmp.setLink(device: "net0", up: false)
-            try guest.qmp.setLink(device: "net0", up: true)
-            let flap = try guest.waitForOutageEnd("10.77.0.1", after: beforeFlap)
-            #expect(flap.lostProbes <= 30)
-            print("""
-                test-guest: a bare link flap (set_link off; set_link on) cost the guest \(flap.lostProbes) probes, \
-                \(flap.milliseconds) ms
-                """)
+            // A bare link flap (what every move adds), held off for 0, 200 and 1500 ms: what it costs the
+            // guest, and whether the guest noticed it at all (only then does it flush its neighbours
+            // and redo DHCP).
+            var flaps: [String] = []
+            for hold in [0, 200, 1500] {
+                try guest.waitUntilReachable("10.77.0.1", after: guest.mark())
+                let beforeFlap = guest.mark()
+                try guest.qmp.setLink(device: "net0", up: false)
+                if hold > 0 { usleep(useconds_t(hold * 1000)) }
+                try guest.qmp.setLink(device: "net0", up: true)
+                let flap = try guest.waitForOutageEnd("10.77.0.1", after: beforeFlap)
+                #expect(flap.lostProbes <= 40)
+                let noticed = guest.serial.reports[beforeFlap.index...].contains { $0.keyword == "LINK" && $0.fields == ["eth0", "down"] }
+                flaps.append("held \(hold) ms: \(flap.lostProbes) probes lost, \(flap.milliseconds) ms, guest \(noticed ? "saw" : "did not see") LINK down")
+            }
+            print("test-guest: link flaps (set_link off; hold; set_link on): " + flaps.joined(separator: "; "))
             print("""
                 test-guest: boot to first successful probe \(String(format: "%.1f", bootSeconds)) s host time \
                 (guest clock: BOOT \(boot?.milliseconds ?? -1) ms, READY \(ready?.milliseconds ?? -1) ms, \

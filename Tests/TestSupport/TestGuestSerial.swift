@@ -42,15 +42,21 @@ public struct GuestOutage: Sendable, Equatable {
         self.milliseconds = milliseconds
     }
 
-    /// The first outage of `target` in `reports` (ordered by when probes were sent), once it is
-    /// over; no outage when `quiet` probes in a row succeeded before any failed; nil while undecided.
-    public static func first(of target: String, in reports: [GuestReport], quiet: Int) -> GuestOutage? {
+    /// The first outage of `target` in `reports` once it is over and settled; no outage when `quiet`
+    /// probes in a row succeeded before any failed; nil while undecided.
+    ///
+    /// Probes overlap and a failed one reports only when its wait ends (1 s by default), so a
+    /// success can be reported before failures sent earlier: the outage is judged only once a
+    /// probe sent `settleMilliseconds` after the recovering one has reported.
+    public static func first(of target: String, in reports: [GuestReport], quiet: Int,
+                             settleMilliseconds: Int = 1500) -> GuestOutage? {
         let probes = reports.filter { $0.target == target }.sorted { $0.milliseconds < $1.milliseconds }
         guard let firstFailure = probes.firstIndex(where: { !$0.succeeded }) else {
             return probes.count >= quiet ? GuestOutage(lostProbes: 0, milliseconds: 0) : nil
         }
         if firstFailure >= quiet { return GuestOutage(lostProbes: 0, milliseconds: 0) }
-        guard let recovery = probes[firstFailure...].firstIndex(where: \.succeeded) else { return nil }
+        guard let recovery = probes[firstFailure...].firstIndex(where: \.succeeded),
+              let last = probes.last, last.milliseconds >= probes[recovery].milliseconds + settleMilliseconds else { return nil }
         return GuestOutage(lostProbes: recovery - firstFailure,
                            milliseconds: probes[recovery].milliseconds - probes[firstFailure].milliseconds)
     }
