@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "PatchbayDaemon",
             dependencies: [
-                "NetDriver", "RemoteProtocol", "NetCore", "NetConf",
+                "NetDriver", "RemoteProtocol", "NetCore", "NetConf", "GuestDriver",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "PatchbaydTests",
             dependencies: [
-                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport",
+                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport", "GuestDriver",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
