@@ -138,6 +138,8 @@ extension Dispatcher {
             return IntRet(try domains.lookup(name: try domain(procedure, payload)).isActive)
         case .domainIsPersistent:
             return IntRet(try domains.lookup(name: try domain(procedure, payload)).isPersistent)
+        case .nodeGetSecurityModel:
+            return NodeGetSecurityModelRet()
         case .domainIsUpdated:
             // The live definition never differs from what was asked of it by a later call.
             _ = try domains.lookup(name: try domain(procedure, payload))

@@ -152,3 +152,26 @@ public struct DomainXMLFlagsArgs: XDRStruct, Hashable {
     /// `{dom; remote_nonnull_string xml; unsigned int flags}`.
     public static let xdrLayout = XDRLayout(Self.init, .field(\.domain), .string(\.xml, max: RemoteLimits.string), .field(\.flags))
 }
+
+/// `remote_node_get_security_model_ret`: the host's security driver (SELinux, AppArmor, ...).
+///
+/// Both fields are `char x<257>`, which rpcgen encodes one 4-byte word per character; Patchbay
+/// runs guests under no security driver and always sends both empty, which clients read as
+/// "none" and then ask nothing about labels.
+public struct NodeGetSecurityModelRet: XDRStruct, Hashable {
+    /// The model name's characters, one word each.
+    public var model: [Int32]
+    /// The domain of interpretation's characters.
+    public var doi: [Int32]
+
+    /// Creates the result.
+    public init(model: [Int32] = [], doi: [Int32] = []) {
+        self.model = model
+        self.doi = doi
+    }
+
+    /// `{char model<REMOTE_SECURITY_MODEL_MAX>; char doi<REMOTE_SECURITY_DOI_MAX>}`.
+    public static let xdrLayout = XDRLayout(
+        Self.init, .array(\.model, max: RemoteLimits.securityModel), .array(\.doi, max: RemoteLimits.securityModel)
+    )
+}

@@ -16,6 +16,7 @@ extension RemoteProcedure {
         if name.hasPrefix("domain") || name.contains("Domain") { return .domain }
         if name.hasPrefix("network") || name.contains("Network") { return .network }
         if name.hasPrefix("interface") || name.contains("Interface") { return .interface }
+        if name.hasPrefix("nodeGet") { return .none }
         if name.hasPrefix("nodeDevice") || name.hasPrefix("node") || name.contains("NodeDevice") { return .nodeDevice }
         return .domain
     }

@@ -162,6 +162,7 @@ extension RemoteProcedure {
         // Domains: starting, stopping and re-wiring guests is host work; definitions and
         // autostart marks are files.
         case .nodeGetInfo: .unmodelled(.read)
+        case .nodeGetSecurityModel: .read(void, NodeGetSecurityModelRet.self)
         case .connectListAllDomains: .read(ListAllArgs.self, ConnectListAllDomainsRet.self)
         case .connectNumOfDomains, .connectNumOfDefinedDomains: .read(void, IntRet.self)
         case .connectListDomains: .read(ConnectListNetworksArgs.self, ConnectListDomainsRet.self)

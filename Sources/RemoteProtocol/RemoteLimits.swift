@@ -29,4 +29,6 @@ public enum RemoteLimits {
     public static let domainInterfaces: UInt32 = 2_048
     /// REMOTE_DOMAIN_IP_ADDR_MAX: addresses of one NIC.
     public static let domainIPAddresses: UInt32 = 2_048
+    /// REMOTE_SECURITY_MODEL_MAX and REMOTE_SECURITY_DOI_MAX (VIR_SECURITY_*_BUFLEN).
+    public static let securityModel: UInt32 = 257
 }

@@ -229,6 +229,8 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case domainShutdown = 33
     /// REMOTE_PROC_DOMAIN_UNDEFINE
     case domainUndefine = 35
+    /// REMOTE_PROC_NODE_GET_SECURITY_MODEL (virsh dominfo asks)
+    case nodeGetSecurityModel = 122
     /// REMOTE_PROC_CONNECT_LIST_DOMAINS (ids of running domains)
     case connectListDomains = 37
     /// REMOTE_PROC_CONNECT_NUM_OF_DOMAINS
