@@ -21,10 +21,26 @@ final class FakeDomainService: DomainService, @unchecked Sendable {
     private var nextSubscriber = 0
     /// Every update-device call, as (domain, xml, flags).
     private(set) var updates: [(String, String, UInt32)] = []
+    private var threads: [String] = []
 
-    func listDomains() -> [DomainSummary] { lock.withLock { domains.map(\.summary) } }
+    /// The kernel names of the threads list, lookup-by-name, define and start ran on.
+    var callThreads: [String] { lock.withLock { threads } }
 
-    func lookup(name: String) throws(PatchbayError) -> DomainSummary { try find(name).summary }
+    private func recordThread() {
+        let name = ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        lock.withLock { threads.append(name) }
+    }
+
+    func listDomains() -> [DomainSummary] {
+        recordThread()
+        return lock.withLock { domains.map(\.summary) }
+    }
+
+    func lookup(name: String) throws(PatchbayError) -> DomainSummary {
+        recordThread()
+        return try find(name).summary
+    }
 
     func lookup(uuid: LibvirtUUID) throws(PatchbayError) -> DomainSummary {
         guard let found = lock.withLock({ domains.first { $0.summary.uuid == uuid } }) else {
@@ -41,6 +57,7 @@ final class FakeDomainService: DomainService, @unchecked Sendable {
     }
 
     func define(xml: String) throws(PatchbayError) -> DomainSummary {
+        recordThread()
         guard let name = Self.first("<name>([^<]+)</name>", in: xml) else {
             throw PatchbayError(.xmlError, "missing name information", domain: .domain)
         }
@@ -82,6 +99,7 @@ final class FakeDomainService: DomainService, @unchecked Sendable {
     }
 
     func start(name: String, paused: Bool) throws(PatchbayError) -> DomainSummary {
+        recordThread()
         let summary = try find(name).summary
         guard summary.id == -1 else {
             throw PatchbayError(.operationInvalid, "domain is already running", domain: .qemu)
