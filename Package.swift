@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "PatchbayDaemon",
             dependencies: [
-                "NetDriver", "RemoteProtocol", "NetCore", "NetConf", "GuestDriver",
+                "NetDriver", "RemoteProtocol", "NetCore", "NetConf", "GuestDriver", "HostOS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -31,7 +31,7 @@ public final class Daemon: Sendable {
         var nextConnection: UInt64 = 1
         var subscription: Int?
         var domainSubscription: Int?
-        var domainEvents: Task<Void, Never>?
+        var domainEvents: DomainEventForwarder?
     }
 
     /// Opens the driver over the configured directories (recovering any running networks).
@@ -66,14 +66,16 @@ public final class Daemon: Sendable {
         let subscription = driver.observe { event in broker.deliver(event) }
         state.withLockedValue { $0.subscription = subscription }
         if let domains {
-            // Guest events come as a stream; one task forwards them in order.
+            // Guest events come as a stream; one task on a thread of its own forwards them in order.
             let (id, events) = domains.subscribe()
-            let task = Task.detached {
-                for await event in events { broker.deliver(event) }
+            let forwarder = DomainEventForwarder()
+            guard forwarder.start(events, deliver: { broker.deliver($0) }) else {
+                domains.unsubscribe(id)
+                throw PatchbayError(.systemError, "cannot start the thread that forwards guest events", domain: .rpc)
             }
             state.withLockedValue {
                 $0.domainSubscription = id
-                $0.domainEvents = task
+                $0.domainEvents = forwarder
             }
         }
         try Self.makeDirectory(configuration.socketDirectory)
@@ -130,7 +132,7 @@ public final class Daemon: Sendable {
         for role in boundRoles { unlink(socketPath(role)) }
         if let subscription { driver.unsubscribe(subscription) }
         if let domainSubscription { domains?.unsubscribe(domainSubscription) }
-        domainEvents?.cancel()
+        domainEvents?.stop()
         try? await group.shutdownGracefully()
         try? await pool.shutdownGracefully()
         // No call runs any more: the snapshot is the state the files describe.
