@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet", "HostOS"]),
         .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "QEMUCommandLine", dependencies: ["NetCore", "NetXML", "NetConf"]),
-        .target(name: "GuestDriver", dependencies: ["NetCore"]),
+        .target(name: "GuestDriver", dependencies: ["NetCore", "NetXML", "NetConf", "HostOS", "HostNet", "NetDriver"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "QEMUCommandLine"]),
         .target(
             name: "PatchbayDaemon",
@@ -76,6 +76,7 @@ let package = Package(
             path: "Tests/DriverTorture"
         ),
         .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "HostOS", "Netlink", "TestSupport"]),
+        .testTarget(name: "GuestDriverTests", dependencies: ["GuestDriver", "NetDriver", "HostNet", "HostOS", "Netlink", "NetConf", "NetXML", "NetCore", "TestSupport"]),
         .testTarget(name: "QEMUCommandLineTests", dependencies: ["QEMUCommandLine", "NetConf", "NetCore", "NetXML"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
         .testTarget(name: "RemoteProtocolTests", dependencies: ["RemoteProtocol", "NetCore"]),
