@@ -105,7 +105,8 @@ public protocol GuestNICAttachment: AnyObject, Sendable {
     /// Points the tap at `attachment`, leaving whatever it was attached to; the tap is up.
     func connect(_ attachment: NICAttachment) throws(PatchbayError)
 
-    /// Leaves `tap` attached to nothing: no master, no Patchbay qdiscs or filters.
+    /// Leaves `tap` attached to nothing: no master, no Patchbay qdiscs or filters, and down (an
+    /// up tap outside a bridge would hand the guest's frames to the host's own IP stack).
     func disconnect(tap: InterfaceName) throws(PatchbayError)
 
     /// Removes what `prepare` created, in the safe order (the macvlan, then a passthru device's

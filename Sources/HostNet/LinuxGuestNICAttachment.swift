@@ -99,6 +99,9 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
         guard let tapLink = try links.link(named: tap) else { return }
         try clearQdiscs(tap)
         if let master = tapLink.masterIndex, master != 0 { try links.setLink(tap, masterIndex: 0) }
+        // Down as well: an up tap outside any bridge hands the guest's frames to the host's own
+        // IP stack, which answers ARP for every host address (measured) — "reaches nothing" would not hold.
+        try links.setLink(tap, up: false)
         let ifb = try trafficControl.ifbName(for: tap)
         if try links.link(named: ifb) != nil { try links.deleteLink(ifb) }
     }
@@ -147,6 +150,7 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
         let master = tapLink.masterIndex ?? 0
         guard let attachment else {
             if master != 0 { throw mismatch(tap, "attached to nothing, but it is a bridge port") }
+            if tapLink.isUp { throw mismatch(tap, "attached to nothing, but it is up (the host would answer the guest)") }
             if try trafficControl.installed(on: tap).ingress { throw mismatch(tap, "attached to nothing, but it has an ingress redirect") }
             return
         }
