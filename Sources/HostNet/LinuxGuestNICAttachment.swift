@@ -9,13 +9,13 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
     /// Network namespace file to work in; nil for the caller's.
     public let namespace: String?
     private let links: Rtnetlink
-    private let trafficControl: TrafficControl
+    private let shaper: BandwidthShaper
 
     /// An attacher for the given namespace.
     public init(namespace: String? = nil) throws(PatchbayError) {
         self.namespace = namespace
         links = try Rtnetlink(in: namespace)
-        trafficControl = try TrafficControl(namespace: namespace)
+        shaper = try BandwidthShaper(namespace: namespace)
     }
 
     private func existing(_ name: InterfaceName, for tap: InterfaceName) throws(PatchbayError) -> LinkInfo {
@@ -60,7 +60,7 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
                 try links.disableAddressGeneration(macvlan)
                 try Sysctl.disableIPv6(on: macvlan, namespace: namespace)
                 try links.setLink(macvlan, up: true)
-                try trafficControl.batch(TrafficControlPlan.ingressRedirect(device: macvlan.value, ifb: attachment.tap.value))
+                try shaper.batch(BandwidthPlan.ingressRedirect(device: macvlan.value, to: attachment.tap.value))
             } catch {
                 try? release(attachment)
                 throw error
@@ -83,14 +83,14 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
             let tapLink = try existing(tap, for: tap)
             if let master = tapLink.masterIndex, master != 0 { try links.setLink(tap, masterIndex: 0) }
             try clearQdiscs(tap)
-            try trafficControl.batch(TrafficControlPlan.ingressRedirect(device: tap.value, ifb: macvlan.value))
+            try shaper.batch(BandwidthPlan.ingressRedirect(device: tap.value, to: macvlan.value))
         }
         try links.setLink(tap, up: true)
     }
 
     /// Removes the tap's root and ingress qdiscs (with their filters), ingress first.
     private func clearQdiscs(_ tap: InterfaceName) throws(PatchbayError) {
-        let state = try trafficControl.installed(on: tap)
+        let state = try shaper.installed(on: tap)
         if state.ingress { try links.deleteQdisc(of: tap, at: .ingress) }
         if state.root { try links.deleteQdisc(of: tap, at: .root) }
     }
@@ -102,7 +102,7 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
         // Down as well: an up tap outside any bridge hands the guest's frames to the host's own
         // IP stack, which answers ARP for every host address (measured) — "reaches nothing" would not hold.
         try links.setLink(tap, up: false)
-        let ifb = try trafficControl.ifbName(for: tap)
+        let ifb = try shaper.ifbName(for: tap)
         if try links.link(named: ifb) != nil { try links.deleteLink(ifb) }
     }
 
@@ -112,7 +112,7 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
             // The outbound IFB belongs to bridge attachments; a tap that left every bridge no
             // longer feeds it.
             if let tapLink = try links.link(named: attachment.tap), tapLink.masterIndex == nil || tapLink.masterIndex == 0 {
-                let ifb = try trafficControl.ifbName(for: attachment.tap)
+                let ifb = try shaper.ifbName(for: attachment.tap)
                 if try links.link(named: ifb) != nil { try links.deleteLink(ifb) }
             }
         case .direct(let lower, _):
@@ -124,18 +124,23 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
     }
 
     public func applyBandwidth(_ bandwidth: Bandwidth?, to attachment: NICAttachment) throws(PatchbayError) {
-        let outboundDevice = attachment.macvlan
         guard let bandwidth, bandwidth.inbound?.average != nil || bandwidth.outbound?.average != nil else {
             try removeBandwidth(attachment)
             return
         }
-        try trafficControl.apply(bandwidth, on: attachment.tap, outboundDevice: outboundDevice)
+        try shaper.apply(bandwidth, to: Self.shaped(attachment))
+    }
+
+    /// Where the attachment's bandwidth goes (HostNet's QoS naming).
+    static func shaped(_ attachment: NICAttachment) -> ShapedNIC {
+        if let macvlan = attachment.macvlan { return .direct(tap: attachment.tap, macvlan: macvlan) }
+        return .tap(attachment.tap)
     }
 
     private func removeBandwidth(_ attachment: NICAttachment) throws(PatchbayError) {
         switch attachment.target {
         case .bridge:
-            try trafficControl.remove(from: attachment.tap)
+            try shaper.remove(from: .tap(attachment.tap))
         case .direct:
             // Only the shapers: the tap's ingress qdisc carries the attachment's redirect.
             if try links.qdiscKind(of: attachment.tap, at: .root) == "htb" { try links.deleteQdisc(of: attachment.tap, at: .root) }
@@ -151,7 +156,7 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
         guard let attachment else {
             if master != 0 { throw mismatch(tap, "attached to nothing, but it is a bridge port") }
             if tapLink.isUp { throw mismatch(tap, "attached to nothing, but it is up (the host would answer the guest)") }
-            if try trafficControl.installed(on: tap).ingress { throw mismatch(tap, "attached to nothing, but it has an ingress redirect") }
+            if try shaper.installed(on: tap).ingress { throw mismatch(tap, "attached to nothing, but it has an ingress redirect") }
             return
         }
         switch attachment.target {
@@ -168,17 +173,17 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
             if macvlan.kind != "macvlan" || macvlan.lowerIndex != lowerLink.index { throw mismatch(tap, "macvlan '\(macvlanName)' is not on '\(lower)'") }
             if macvlan.macvlanMode != mode.kernelValue { throw mismatch(tap, "macvlan '\(macvlanName)' is not in \(mode.rawValue) mode") }
             if macvlan.mac != attachment.mac { throw mismatch(tap, "macvlan '\(macvlanName)' does not carry the guest's MAC") }
-            let filters = try HostCommand.run(TrafficControl.tc, ["filter", "show", "dev", tap.value, "ingress"], namespace: namespace).output
+            let filters = try HostCommand.run(BandwidthShaper.tc, ["filter", "show", "dev", tap.value, "ingress"], namespace: namespace).output
             if !filters.contains("device \(macvlanName))") { throw mismatch(tap, "its traffic is not redirected to '\(macvlanName)'") }
         }
         let inbound = bandwidth?.inbound?.average != nil
         let outbound = bandwidth?.outbound?.average != nil
-        if try trafficControl.installed(on: tap).root != inbound { throw mismatch(tap, "inbound shaping is \(inbound ? "missing" : "left over")") }
+        if try shaper.installed(on: tap).root != inbound { throw mismatch(tap, "inbound shaping is \(inbound ? "missing" : "left over")") }
         let outboundShaped: Bool
         if let macvlan = attachment.macvlan {
-            outboundShaped = try trafficControl.installed(on: macvlan).root
+            outboundShaped = try shaper.installed(on: macvlan).root
         } else {
-            outboundShaped = try trafficControl.ifbShapes(tap)
+            outboundShaped = try shaper.ifbShapes(tap)
         }
         if outboundShaped != outbound { throw mismatch(tap, "outbound shaping is \(outbound ? "missing" : "left over")") }
     }
