@@ -98,11 +98,12 @@ public protocol GuestNICAttachment: AnyObject, Sendable {
     /// MAC), reading the kernel but changing nothing, so the ledger can record it first.
     func plan(tap: InterfaceName, mac: MACAddress, target: NICAttachmentTarget, replacing current: NICAttachment?) throws(PatchbayError) -> NICAttachment
 
-    /// Creates the attachment's own host objects (direct: the macvlan, traffic redirected from it
-    /// to the tap; bridge: checks the bridge exists). The tap is not touched.
+    /// Creates the attachment's own host objects (direct: the macvlan, up, no IPv6; bridge: checks
+    /// the bridge exists). The tap is not touched.
     func prepare(_ attachment: NICAttachment) throws(PatchbayError)
 
-    /// Points the tap at `attachment`, leaving whatever it was attached to; the tap is up.
+    /// Points the tap at `attachment`, leaving whatever it was attached to; the tap is up. For a
+    /// direct attachment that is the mirred redirects both ways (tap → macvlan, macvlan → tap).
     func connect(_ attachment: NICAttachment) throws(PatchbayError)
 
     /// Leaves `tap` attached to nothing: no master, no Patchbay qdiscs or filters, and down (an

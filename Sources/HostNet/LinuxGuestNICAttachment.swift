@@ -60,7 +60,6 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
                 try links.disableAddressGeneration(macvlan)
                 try Sysctl.disableIPv6(on: macvlan, namespace: namespace)
                 try links.setLink(macvlan, up: true)
-                try shaper.batch(BandwidthPlan.ingressRedirect(device: macvlan.value, to: attachment.tap.value))
             } catch {
                 try? release(attachment)
                 throw error
@@ -83,7 +82,10 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
             let tapLink = try existing(tap, for: tap)
             if let master = tapLink.masterIndex, master != 0 { try links.setLink(tap, masterIndex: 0) }
             try clearQdiscs(tap)
-            try shaper.batch(BandwidthPlan.ingressRedirect(device: tap.value, to: macvlan.value))
+            // Both directions' redirects in one tc process (a process costs 1–3 ms); the
+            // macvlan's is made here rather than in `prepare` for that reason.
+            let fromMacvlan = try shaper.installed(on: macvlan).ingress ? [] : BandwidthPlan.ingressRedirect(device: macvlan.value, to: tap.value)
+            try shaper.batch(fromMacvlan + BandwidthPlan.ingressRedirect(device: tap.value, to: macvlan.value))
         }
         try links.setLink(tap, up: true)
     }
@@ -173,6 +175,7 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
             if macvlan.kind != "macvlan" || macvlan.lowerIndex != lowerLink.index { throw mismatch(tap, "macvlan '\(macvlanName)' is not on '\(lower)'") }
             if macvlan.macvlanMode != mode.kernelValue { throw mismatch(tap, "macvlan '\(macvlanName)' is not in \(mode.rawValue) mode") }
             if macvlan.mac != attachment.mac { throw mismatch(tap, "macvlan '\(macvlanName)' does not carry the guest's MAC") }
+            if try !shaper.installed(on: macvlanName).ingress { throw mismatch(tap, "macvlan '\(macvlanName)' does not redirect to the tap") }
             let filters = try HostCommand.run(BandwidthShaper.tc, ["filter", "show", "dev", tap.value, "ingress"], namespace: namespace).output
             if !filters.contains("device \(macvlanName))") { throw mismatch(tap, "its traffic is not redirected to '\(macvlanName)'") }
         }

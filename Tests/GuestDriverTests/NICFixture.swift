@@ -72,7 +72,8 @@ enum NICDocuments {
 
 /// Temporary directories for a network driver and the NIC ledger; removed afterwards.
 struct NICFixture {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("pb-nic-\(UUID().uuidString)").path
+    /// Under /dev/shm (tmpfs) like the daemon's /run state directory, so fsyncs cost what they cost there.
+    let root = (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : FileManager.default.temporaryDirectory.path) + "/pb-nic-\(UUID().uuidString)"
     var config: String { "\(root)/etc" }
     var state: String { "\(root)/run" }
 
