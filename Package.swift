@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "QMP", dependencies: ["NetCore", "HostOS", "CLinuxUAPI"]),
         .target(name: "QEMUCommandLine", dependencies: ["NetCore", "NetXML", "NetConf"]),
-        .target(name: "GuestDriver", dependencies: ["NetCore", "NetConf", "NetXML", "HostOS", "HostNet", "NetDriver", "QEMUCommandLine"]),
+        .target(name: "GuestDriver", dependencies: ["NetCore", "NetXML", "NetConf", "HostOS", "HostNet", "NetDriver", "QEMUCommandLine", "QMP"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "QEMUCommandLine"]),
         .target(
             name: "PatchbayDaemon",
@@ -78,7 +78,7 @@ let package = Package(
             path: "Tests/DriverTorture"
         ),
         .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "HostOS", "Netlink", "TestSupport"]),
-        .testTarget(name: "GuestDriverTests", dependencies: ["GuestDriver", "NetConf", "NetCore", "HostOS", "QEMUCommandLine", "TestSupport"]),
+        .testTarget(name: "GuestDriverTests", dependencies: ["GuestDriver", "NetDriver", "HostNet", "HostOS", "Netlink", "NetConf", "NetXML", "NetCore", "QEMUCommandLine", "QMP", "TestSupport"]),
         .testTarget(name: "QEMUCommandLineTests", dependencies: ["QEMUCommandLine", "NetConf", "NetCore", "NetXML"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
         .testTarget(name: "RemoteProtocolTests", dependencies: ["RemoteProtocol", "NetCore"]),

@@ -59,7 +59,7 @@ extension GuestDriver {
             }
             var setLink: GuestLinkSetter?
             if let monitor { setLink = Self.linkSetter(monitor) }
-            problems += nics.recover(domain: uuid, link: setLink).map { "domain '\(name)': \($0)" }
+            problems += nics.recoverNICs(domain: uuid, link: setLink).map { "domain '\(name)': \($0)" }
             entry.run = GuestRun(definition: live, record: record, monitor: monitor)
             entry.state = record.paused ? .paused : .running
             entry.reason = record.paused ? DomainStateReason.pausedUser : DomainStateReason.runningBooted

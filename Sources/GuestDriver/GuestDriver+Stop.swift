@@ -60,8 +60,14 @@ extension GuestDriver {
         }
     }
 
-    /// From the monitor's reader: QMP events.
+    /// From the monitor's reader: QMP events. They are handled on the driver's event queue, in
+    /// order: the reader thread must never wait for the driver's lock, which a command waiting
+    /// for its reply from that very reader may hold.
     func monitorEvent(name: String, uuid: LibvirtUUID, id: Int32, _ event: GuestMonitorEvent) {
+        monitorEvents.async { [weak self] in self?.handleMonitorEvent(name: name, uuid: uuid, id: id, event) }
+    }
+
+    private func handleMonitorEvent(name: String, uuid: LibvirtUUID, id: Int32, _ event: GuestMonitorEvent) {
         lock.withLock {
             guard let entry = domains[name], var run = entry.run, run.record.id == id else { return }
             switch event {
@@ -72,8 +78,11 @@ extension GuestDriver {
                 hub.publish(.lifecycle(domain: name, uuid: uuid, id: id, event: DomainLifecycleEvent.shutdown,
                                        detail: guest ? DomainLifecycleEvent.shutdownGuest : DomainLifecycleEvent.shutdownHost))
             case .closed:
-                // The exit watcher decides: QEMU may only have dropped the connection.
-                break
+                // QEMU may only have dropped the connection: the process decides.
+                if let process = run.record.process, !host.isRunning(process), run.record.phase == .running {
+                    finishStop(entry, reason: run.guestShutdown ? DomainStateReason.shutoffShutdown : DomainStateReason.shutoffCrashed,
+                               detail: run.guestShutdown ? DomainLifecycleEvent.stoppedShutdown : DomainLifecycleEvent.stoppedCrashed)
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import HostOS
 import NetConf
 import NetCore
@@ -20,6 +21,8 @@ public final class GuestDriver: DomainService, @unchecked Sendable {
     let defaultEmulator: String
     let lock = Lock()
     let hub = DomainEventHub()
+    /// QMP events are handled here, off the monitor's reader thread.
+    let monitorEvents = DispatchQueue(label: "patchbay.guest-driver.monitor-events")
     var domains: [String: GuestDomain] = [:]
     /// Definition order (libvirt lists in its own order; Patchbay keeps the order of arrival).
     var order: [String] = []

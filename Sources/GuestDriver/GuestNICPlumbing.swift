@@ -33,7 +33,7 @@ public protocol GuestNICPlumbing: AnyObject, Sendable {
     func releaseAll(domain: LibvirtUUID) throws(PatchbayError)
     /// After a restart of patchbayd with the domain still running: finishes or undoes interrupted
     /// changes and re-checks each NIC. Returns problems found (for the drift report).
-    func recover(domain: LibvirtUUID, link: GuestLinkSetter?) -> [String]
+    func recoverNICs(domain: LibvirtUUID, link: GuestLinkSetter?) -> [String]
     /// `interface` as the live definition shows it (the connection in effect, the link asked for).
     func liveInterface(_ interface: DomainInterface, domain: LibvirtUUID, alias: String) -> DomainInterface
 }
