@@ -23,13 +23,13 @@ public struct DirectAttachment: Sendable {
     /// Network namespace file to work in; nil for the caller's.
     public let namespace: String?
     private let links: Rtnetlink
-    private let trafficControl: TrafficControl
+    private let shaper: BandwidthShaper
 
     /// An attacher for the given namespace.
     public init(namespace: String? = nil) throws(PatchbayError) {
         self.namespace = namespace
         links = try Rtnetlink(in: namespace)
-        trafficControl = try TrafficControl(namespace: namespace)
+        shaper = try BandwidthShaper(namespace: namespace)
     }
 
     /// The macvlan name for a tap, derived from the tap's index so it fits IFNAMSIZ and is unique.
@@ -59,9 +59,9 @@ public struct DirectAttachment: Sendable {
             try links.disableAddressGeneration(macvlan)
             try Sysctl.disableIPv6(on: macvlan, namespace: namespace)
             try links.setLink(macvlan, up: true)
-            try trafficControl.batch(
-                TrafficControlPlan.ingressRedirect(device: tap.value, ifb: macvlan.value)
-                    + TrafficControlPlan.ingressRedirect(device: macvlan.value, ifb: tap.value))
+            try shaper.batch(
+                BandwidthPlan.ingressRedirect(device: tap.value, to: macvlan.value)
+                    + BandwidthPlan.ingressRedirect(device: macvlan.value, to: tap.value))
             try links.setLink(tap, up: true)
         } catch {
             try? detach(binding)

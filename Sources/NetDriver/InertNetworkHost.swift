@@ -1,3 +1,4 @@
+import HostNet
 import NetConf
 import NetCore
 

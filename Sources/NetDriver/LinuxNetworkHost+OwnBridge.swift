@@ -95,7 +95,7 @@ extension LinuxNetworkHost {
     /// The network's own `<bandwidth>` at its bridge, with its ports' floors.
     func applyShaping(of network: NetworkDefinition, bridge: InterfaceName, floors: [PortFloor], group: UInt32?) throws(PatchbayError) {
         guard let bandwidth = network.bandwidth, bandwidth.inbound?.average != nil || bandwidth.outbound?.average != nil else { return }
-        try shaping.apply(bandwidth, bridge: bridge, floors: floors, group: group)
+        try shaping.applyToNetwork(bandwidth, bridge: bridge, floors: floors, group: group)
     }
 
     /// The firewall a network with its own bridge needs; nil for open networks (no rules at all).

@@ -103,6 +103,6 @@ extension LinuxNetworkHost {
     /// Whether what `bandwidth` needs is in place (HTB root for inbound; IFB, its HTB and the
     /// redirect for outbound).
     private func shapingInstalled(_ bandwidth: Bandwidth, on bridge: InterfaceName) -> Bool {
-        (try? shaping.isInstalled(bandwidth, bridge: bridge)) ?? false
+        (try? shaping.isInstalledOnNetwork(bandwidth, bridge: bridge)) ?? false
     }
 }

@@ -24,7 +24,7 @@ public final class LinuxNetworkHost: NetworkHost {
     public let features: KernelFeatures
     let links: Rtnetlink
     let firewall: Firewall
-    let shaping: NetworkShaping
+    let shaping: BandwidthShaper
     private let dnsmasqCapabilities: Result<DnsmasqCapabilities, PatchbayError>
 
     /// A host working in `namespace` (a file such as `/run/netns/NAME`; nil = the caller's own).
@@ -35,7 +35,7 @@ public final class LinuxNetworkHost: NetworkHost {
         self.features = features
         links = try Rtnetlink(in: namespace)
         firewall = Firewall(namespace: namespace)
-        shaping = try NetworkShaping(namespace: namespace)
+        shaping = try BandwidthShaper(namespace: namespace)
         do {
             dnsmasqCapabilities = .success(try DnsmasqCapabilities.probe(binaryPath: dnsmasqBinary))
         } catch {
@@ -94,10 +94,10 @@ public final class LinuxNetworkHost: NetworkHost {
             attempt { () throws(PatchbayError) in
                 let bridge = try InterfaceName(name)
                 if let link = try links.link(named: bridge) {
-                    if link.group == group { try shaping.remove(bridge: bridge) }
+                    if link.group == group { try shaping.removeFromNetwork(bridge: bridge) }
                 } else {
                     // The bridge vanished: its outbound redirect table (named after it) is still ours.
-                    try shaping.removeLeftovers(bridge: bridge)
+                    try shaping.removeNetworkLeftovers(bridge: bridge)
                 }
             }
             attempt { () throws(PatchbayError) in try links.deleteGroup(group) }
@@ -140,13 +140,13 @@ public final class LinuxNetworkHost: NetworkHost {
     /// Gives a port its floor on the network's bridge (only networks with an inbound average have floors).
     public func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
         guard let inbound = network.bandwidth?.inbound, inbound.average != nil, let name = runtime.bridge else { return }
-        try shaping.plug(floor, bridge: try InterfaceName(name), network: inbound, flooredTotal: flooredTotal)
+        try shaping.plugFloor(floor, bridge: try InterfaceName(name), network: inbound, flooredTotal: flooredTotal)
     }
 
     /// Takes a port's floor away again.
     public func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
         guard let inbound = network.bandwidth?.inbound, inbound.average != nil, let name = runtime.bridge else { return }
-        try shaping.unplug(classID: classID, bridge: try InterfaceName(name), network: inbound, flooredTotal: flooredTotal)
+        try shaping.unplugFloor(classID: classID, bridge: try InterfaceName(name), network: inbound, flooredTotal: flooredTotal)
     }
 
     /// What `start` will record, computed before anything exists (the driver saves it first, so a

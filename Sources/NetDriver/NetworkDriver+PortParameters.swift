@@ -1,3 +1,4 @@
+import HostNet
 import NetConf
 import NetCore
 
@@ -88,7 +89,7 @@ extension NetworkDriver {
             try FloorAdmission.check(floor: newFloor, mac: port.mac, network: network, grantedTotal: others)
             if newFloor != nil, port.classID == nil {
                 let used = Set(object.ports.values.compactMap(\.classID))
-                port.classID = (NetworkFloorClasses.first...).first { !used.contains($0) }
+                port.classID = PortFloor.freeClassID(among: used)
             }
             if newFloor == nil { port.classID = nil }
             guard oldFloor != newFloor else {

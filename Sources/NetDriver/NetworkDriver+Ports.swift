@@ -1,3 +1,4 @@
+import HostNet
 import NetConf
 import NetCore
 
@@ -49,7 +50,7 @@ extension NetworkDriver {
             try FloorAdmission.check(floor: rate, mac: port.mac, network: network, grantedTotal: granted)
             let used = Set(object.ports.values.compactMap(\.classID))
             let keep = port.classID.flatMap { used.contains($0) ? nil : $0 }
-            let classID = keep ?? (NetworkFloorClasses.first...).first { !used.contains($0) } ?? NetworkFloorClasses.first
+            let classID = keep ?? PortFloor.freeClassID(among: used)
             port.classID = classID
             floor = PortFloor(classID: classID, floor: rate, mac: port.mac)
         } else {
@@ -142,9 +143,4 @@ extension NetworkDriver {
             return .hostdevPCI(.init(address: address, managed: network.forward?.managed))
         }
     }
-}
-
-/// Class numbers on a network's bridge: 1:1 and 1:2 are the network's own.
-enum NetworkFloorClasses {
-    static let first: UInt32 = 3
 }

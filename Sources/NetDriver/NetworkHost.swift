@@ -47,9 +47,6 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A port's share of the network's bridge (its floor), which the host puts in place.
-public typealias PortFloor = NetworkShaping.Floor
-
 /// What the network driver needs from the host. The real one (`LinuxNetworkHost`) makes bridges,
 /// nftables tables, dnsmasq processes and qdiscs; tests of the driver's logic use a fake.
 ///

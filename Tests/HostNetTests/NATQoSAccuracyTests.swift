@@ -141,8 +141,8 @@ struct NATQoSAccuracyTests {
     @Test(arguments: [1024, 8192] as [UInt64])
     func averageHeldThroughTheNAT(kibPerSecond: UInt64) throws {
         try Self.withTopology(guests: 1) { topology in
-            let shaping = try NetworkShaping(namespace: topology.host.path)
-            try shaping.apply(try Bandwidth(outbound: Self.rate(kibPerSecond)), bridge: topology.bridge)
+            let shaping = try BandwidthShaper(namespace: topology.host.path)
+            try shaping.applyToNetwork(try Bandwidth(outbound: Self.rate(kibPerSecond)), bridge: topology.bridge)
             let received = try #require(try Self.uploads(topology, from: topology.guests, arguments: ["-t", "5", "-O", "1"]).first)
             let target = Double(kibPerSecond * 1024)
             let report = String(format: "NAT outbound %5d KiB/s: %8.0f KiB/s (%+.1f%%) from %@", kibPerSecond, received.average / 1024,
@@ -150,30 +150,30 @@ struct NATQoSAccuracyTests {
             print(report)
             #expect(received.source == Self.uplinkAddress, "the outside sees the uplink's address: \(report)")
             #expect(abs(received.average / target - 1) <= 0.10, "\(report)")
-            try shaping.remove(bridge: topology.bridge)
+            try shaping.removeFromNetwork(bridge: topology.bridge)
         }
     }
 
     /// The same wiring on a route network: the guest's own address arrives, at the same average.
     @Test func routeNetworkHeldToTheSameAverage() throws {
         try Self.withTopology(guests: 1, mode: .route) { topology in
-            let shaping = try NetworkShaping(namespace: topology.host.path)
-            try shaping.apply(try Bandwidth(outbound: Self.rate(2048)), bridge: topology.bridge)
+            let shaping = try BandwidthShaper(namespace: topology.host.path)
+            try shaping.applyToNetwork(try Bandwidth(outbound: Self.rate(2048)), bridge: topology.bridge)
             let received = try #require(try Self.uploads(topology, from: topology.guests, arguments: ["-t", "5", "-O", "1"]).first)
             let report = String(format: "route outbound 2048 KiB/s: %8.0f KiB/s (%+.1f%%) from %@", received.average / 1024,
                                 (received.average / (2048 * 1024) - 1) * 100, received.source)
             print(report)
             #expect(received.source == "10.206.0.11", "a route network keeps the guest's address: \(report)")
             #expect(abs(received.average / (2048 * 1024) - 1) <= 0.10, "\(report)")
-            try shaping.remove(bridge: topology.bridge)
+            try shaping.removeFromNetwork(bridge: topology.bridge)
         }
     }
 
     @Test func peakAndBurstHonouredThroughTheNAT() throws {
         try Self.withTopology(guests: 1) { topology in
-            let shaping = try NetworkShaping(namespace: topology.host.path)
+            let shaping = try BandwidthShaper(namespace: topology.host.path)
             // 1 MiB/s sustained, 8 MiB/s for the first 2 MiB.
-            try shaping.apply(try Bandwidth(outbound: Self.rate(1024, peak: 8192, burst: 2048)), bridge: topology.bridge)
+            try shaping.applyToNetwork(try Bandwidth(outbound: Self.rate(1024, peak: 8192, burst: 2048)), bridge: topology.bridge)
             let received = try #require(try Self.uploads(topology, from: topology.guests, arguments: ["-t", "3", "-i", "0.5"]).first)
             let report = "NAT outbound burst (avg 1024, peak 8192 KiB/s, burst 2048 KiB), KiB/s per 0.5 s: "
                 + received.intervals.map { String(format: "%.0f", $0 / 1024) }.joined(separator: " ")
@@ -186,14 +186,14 @@ struct NATQoSAccuracyTests {
             #expect(first > 3 * 1024 * 1024, "the burst goes out above the average: \(report)")
             #expect(first < 8192 * 1024 * 1.1, "peak bounds the burst: \(report)")
             #expect(abs(sustained / (1024 * 1024) - 1) < 0.10, "the average holds after the burst: \(report)")
-            try shaping.remove(bridge: topology.bridge)
+            try shaping.removeFromNetwork(bridge: topology.bridge)
         }
     }
 
     @Test func guestsShareTheNetworkLimit() throws {
         try Self.withTopology(guests: 3) { topology in
-            let shaping = try NetworkShaping(namespace: topology.host.path)
-            try shaping.apply(try Bandwidth(outbound: Self.rate(4096)), bridge: topology.bridge)
+            let shaping = try BandwidthShaper(namespace: topology.host.path)
+            try shaping.applyToNetwork(try Bandwidth(outbound: Self.rate(4096)), bridge: topology.bridge)
             let received = try Self.uploads(topology, from: topology.guests, arguments: ["-t", "6", "-O", "2"])
             let total = received.reduce(0) { $0 + $1.average }
             let report = String(format: "NAT outbound shared by %d guests, network 4096 KiB/s: %@ -> total %.0f KiB/s (%+.1f%%)",
@@ -205,28 +205,28 @@ struct NATQoSAccuracyTests {
             // One fifo serves them all (this kernel has no sfq or fq_codel), so shares are uneven;
             // what counts is that every guest's upload went through the NAT inside the one limit.
             #expect(received.allSatisfy { $0.average > 16 * 1024 }, "every guest gets through: \(report)")
-            try shaping.remove(bridge: topology.bridge)
+            try shaping.removeFromNetwork(bridge: topology.bridge)
         }
     }
 
     @Test func removalLeavesNothingAndNATStillWorks() throws {
         try Self.withTopology(guests: 1) { topology in
-            let shaping = try NetworkShaping(namespace: topology.host.path)
+            let shaping = try BandwidthShaper(namespace: topology.host.path)
             let bandwidth = try Bandwidth(inbound: Self.rate(4096), outbound: Self.rate(2048))
-            try shaping.apply(bandwidth, bridge: topology.bridge)
-            #expect(try shaping.isInstalled(bandwidth, bridge: topology.bridge))
+            try shaping.applyToNetwork(bandwidth, bridge: topology.bridge)
+            #expect(try shaping.isInstalledOnNetwork(bandwidth, bridge: topology.bridge))
             // Applying again (a restart, a drift repair) replaces, never doubles.
-            try shaping.apply(bandwidth, bridge: topology.bridge)
+            try shaping.applyToNetwork(bandwidth, bridge: topology.bridge)
             #expect(try topology.host.exec(["/usr/sbin/nft", "list", "tables", "netdev"]).split(separator: "\n").count == 1)
             // Without the outbound part only the inbound tree stays.
-            try shaping.apply(try Bandwidth(inbound: Self.rate(4096)), bridge: topology.bridge)
+            try shaping.applyToNetwork(try Bandwidth(inbound: Self.rate(4096)), bridge: topology.bridge)
             let inboundOnly = try Self.shapingLeft(topology)
             #expect(inboundOnly == ["qdisc htb"], "\(inboundOnly)")
 
-            try shaping.remove(bridge: topology.bridge)
+            try shaping.removeFromNetwork(bridge: topology.bridge)
             let left = try Self.shapingLeft(topology)
             #expect(left.isEmpty, "\(left)")
-            #expect(try !shaping.isInstalled(bandwidth, bridge: topology.bridge))
+            #expect(try !shaping.isInstalledOnNetwork(bandwidth, bridge: topology.bridge))
             let received = try #require(try Self.uploads(topology, from: topology.guests, arguments: ["-t", "1"]).first)
             #expect(received.source == Self.uplinkAddress)
         }

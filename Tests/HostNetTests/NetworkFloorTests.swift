@@ -29,8 +29,8 @@ struct NetworkFloorTests {
 
                     // Network: 8 MiB/s into the network; guest A is guaranteed 6 MiB/s of it.
                     let inbound = try BandwidthRate(average: KibibytesPerSecond(8192))
-                    let shaping = try NetworkShaping(namespace: host.path)
-                    try shaping.apply(try Bandwidth(inbound: inbound), bridge: bridge,
+                    let shaping = try BandwidthShaper(namespace: host.path)
+                    try shaping.applyToNetwork(try Bandwidth(inbound: inbound), bridge: bridge,
                                       floors: [.init(classID: 3, floor: KibibytesPerSecond(6144), mac: MACAddress(Self.floorMAC))])
                     let classes = try host.exec(["tc", "class", "show", "dev", "pbnbr0"])
                     #expect(classes.contains("class htb 1:3 parent 1:1"))
@@ -42,10 +42,10 @@ struct NetworkFloorTests {
                     #expect(a + b <= 8192 * 1.1, "the network stays within its average (\(a + b) KiB/s)")
                     #expect(b > 512, "B still gets the rest (\(b) KiB/s)")
 
-                    try shaping.unplug(classID: 3, bridge: bridge, network: inbound, flooredTotal: 0)
+                    try shaping.unplugFloor(classID: 3, bridge: bridge, network: inbound, flooredTotal: 0)
                     #expect(!(try host.exec(["tc", "class", "show", "dev", "pbnbr0"]).contains("1:3")))
                     #expect(try host.exec(["tc", "filter", "show", "dev", "pbnbr0"]).isEmpty)
-                    try shaping.remove(bridge: bridge)
+                    try shaping.removeFromNetwork(bridge: bridge)
                     #expect(try host.exec(["tc", "class", "show", "dev", "pbnbr0"]).isEmpty)
                 }
             }

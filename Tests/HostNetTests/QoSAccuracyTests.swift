@@ -85,8 +85,8 @@ struct QoSAccuracyTests {
     @Test(arguments: [1024, 8192, 65536] as [UInt64])
     func averageHeldWithinTenPercent(kibPerSecond: UInt64) throws {
         try Self.withShapedPair { host, guest, device in
-            let tc = try TrafficControl(namespace: host.path)
-            try tc.apply(try Bandwidth(inbound: Self.rate(kibPerSecond), outbound: Self.rate(kibPerSecond)), on: device)
+            let tc = try BandwidthShaper(namespace: host.path)
+            try tc.apply(try Bandwidth(inbound: Self.rate(kibPerSecond), outbound: Self.rate(kibPerSecond)), to: .tap(device))
             let target = Double(kibPerSecond * 1024)
             let arguments = ["-t", "5", "-O", "1"]
             let inbound = try Self.iperf(from: host, at: Self.hostAddress, to: guest, arguments: arguments).average
@@ -96,16 +96,16 @@ struct QoSAccuracyTests {
             print(report)
             #expect(abs(inbound / target - 1) <= 0.10, "\(report)")
             #expect(abs(outbound / target - 1) <= 0.10, "\(report)")
-            try tc.remove(from: device)
+            try tc.remove(from: .tap(device))
         }
     }
 
     @Test func peakAndBurstVisibleInShortBurst() throws {
         try Self.withShapedPair { host, guest, device in
-            let tc = try TrafficControl(namespace: host.path)
+            let tc = try BandwidthShaper(namespace: host.path)
             // 1 MiB/s sustained, 8 MiB/s for the first 2 MiB.
             let shaped = try Self.rate(1024, peak: 8192, burst: 2048)
-            try tc.apply(try Bandwidth(inbound: shaped, outbound: shaped), on: device)
+            try tc.apply(try Bandwidth(inbound: shaped, outbound: shaped), to: .tap(device))
             let arguments = ["-t", "3", "-i", "0.5"]
             let inbound = try Self.iperf(from: host, at: Self.hostAddress, to: guest, arguments: arguments)
             let outbound = try Self.iperf(from: guest, at: Self.guestAddress, to: host, arguments: arguments)

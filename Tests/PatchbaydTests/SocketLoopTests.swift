@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import HostNet
 import NetConf
 import NetCore
 import NetDriver

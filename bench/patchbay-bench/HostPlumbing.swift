@@ -33,7 +33,7 @@ func hostPlumbing(count: Int, teardownCount: Int) throws {
     try links.createLink(bridge, kind: .bridge(BridgeOptions(stp: false, forwardDelay: 0)))
     try links.setLink(bridge, up: true)
     guard let bridgeIndex = try links.link(named: bridge)?.index else { throw PatchbayError.internalError("bridge vanished") }
-    let tc = try TrafficControl(namespace: namespace)
+    let tc = try BandwidthShaper(namespace: namespace)
     let bandwidth = try Bandwidth(inbound: BandwidthRate(average: KibibytesPerSecond(8192), peak: KibibytesPerSecond(16384),
                                                          burst: Kibibytes(1024)))
 
@@ -41,7 +41,7 @@ func hostPlumbing(count: Int, teardownCount: Int) throws {
     // thread inside the namespace, as the daemon runs inside its own.
     let samples = try NetworkNamespace.run(in: namespace) { () throws(PatchbayError) -> [(Double, Double)] in
         let local = try Rtnetlink()
-        let localTC = try TrafficControl()
+        let localTC = try BandwidthShaper()
         var samples: [(Double, Double)] = []
         for index in 0..<count {
             let tapName = "pbt\(index)"
@@ -50,7 +50,7 @@ func hostPlumbing(count: Int, teardownCount: Int) throws {
             try local.setLink(tap.name, up: true, masterIndex: bridgeIndex)
             let links = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             start = DispatchTime.now().uptimeNanoseconds
-            try localTC.apply(bandwidth, on: tap.name)
+            try localTC.apply(bandwidth, to: .tap(tap.name))
             samples.append((links, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         }
         return samples
@@ -68,7 +68,7 @@ func hostPlumbing(count: Int, teardownCount: Int) throws {
             try ip(["link", "set", tapName, "up"])
         })
         processQoS.append(try timed {
-            let rate = TrafficControlPlan.egressShaping(device: tapName, rate: try bandwidth.inbound.orThrow())
+            let rate = BandwidthPlan.deviceEgress(device: tapName, rate: try bandwidth.inbound.orThrow())
             for line in rate { try tcProcess(line.split(separator: " ").map(String.init)) }
         })
     }
@@ -82,7 +82,7 @@ func hostPlumbing(count: Int, teardownCount: Int) throws {
     }
     for index in 0..<count {
         for tapName in ["pbt\(index)", "ipt\(index)"] {
-            try tc.remove(from: InterfaceName(tapName))
+            try tc.remove(from: .tap(InterfaceName(tapName)))
             try links.deleteLink(InterfaceName(tapName))
         }
     }
@@ -95,7 +95,7 @@ func hostPlumbing(count: Int, teardownCount: Int) throws {
         for index in 0..<teardownCount {
             let tap = try TapDevice.create("pbn\(index)", options: .init(persistent: true), namespace: namespace)
             try links.setLink(tap.name, up: true, masterIndex: bridgeIndex, group: group)
-            try tc.apply(both, on: tap.name, group: group)
+            try tc.apply(both, to: .tap(tap.name), group: group)
         }
     }
     let before = try links.links().count
@@ -103,7 +103,7 @@ func hostPlumbing(count: Int, teardownCount: Int) throws {
     let oneByOne = try timed {
         for index in 0..<single {
             let tap = try InterfaceName("pbn\(index)")
-            try tc.remove(from: tap)
+            try tc.remove(from: .tap(tap))
             try links.deleteLink(tap)
         }
     }
