@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "patchbayd",
             dependencies: [
-                "PatchbayDaemon", "NetDriver", "NetCore",
+                "PatchbayDaemon", "NetDriver", "NetCore", "GuestDriver", "HostNet", "HostOS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

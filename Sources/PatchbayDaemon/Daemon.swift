@@ -35,13 +35,20 @@ public final class Daemon: Sendable {
     }
 
     /// Opens the driver over the configured directories (recovering any running networks).
-    public init(configuration: DaemonConfiguration, host: NetworkHost, domains: (any DomainService)? = nil,
-                logger: Logger) throws(PatchbayError) {
+    public convenience init(configuration: DaemonConfiguration, host: NetworkHost, domains: (any DomainService)? = nil,
+                            logger: Logger) throws(PatchbayError) {
+        try self.init(configuration: configuration, host: host, logger: logger) { (_: NetworkDriver) throws(PatchbayError) in domains }
+    }
+
+    /// Opens the network driver, then the guest driver `makeGuests` builds over it (guests take
+    /// ports on networks); nil from it leaves virtqemud-sock unbound.
+    public init(configuration: DaemonConfiguration, host: NetworkHost, logger: Logger,
+                makeGuests: (NetworkDriver) throws(PatchbayError) -> (any DomainService)?) throws(PatchbayError) {
         self.configuration = configuration
-        self.domains = domains
         self.logger = logger
         driver = try NetworkDriver(configDirectory: configuration.configDirectory, stateDirectory: configuration.stateDirectory,
                                    host: host)
+        domains = try makeGuests(driver)
         broker = EventBroker(logger: logger)
         dispatcher = Dispatcher(driver: driver, domains: domains, hypervisorVersion: configuration.hypervisorVersion,
                                 broker: broker, logger: logger)
