@@ -210,3 +210,15 @@ struct GuestRun {
     /// QEMU reported the guest's own power-off (so its exit is a shutdown, not a crash).
     var guestShutdown = false
 }
+
+extension GuestDriver {
+    /// What the kernel does to a SIGKILLed patchbayd, for in-process restart tests: its monitor
+    /// connections close, and nothing else is cleaned up. The driver must not be used afterwards.
+    func dropConnectionsAsIfKilled() {
+        lock.withLock {
+            for entry in domains.values { entry.run?.monitor?.close() }
+            domains = [:]
+            order = []
+        }
+    }
+}

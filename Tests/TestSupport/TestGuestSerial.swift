@@ -44,7 +44,7 @@ public final class GuestSerialLog: @unchecked Sendable {
     private var parsed: [GuestReport] = []
     private var rawLines: [String] = []
 
-    init(path: String) { self.path = path }
+    public init(path: String) { self.path = path }
 
     /// Reads what QEMU appended since the last call.
     @discardableResult
