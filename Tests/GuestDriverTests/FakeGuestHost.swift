@@ -202,7 +202,7 @@ final class FakeNICPlumbing: GuestNICPlumbing, @unchecked Sendable {
         for name in ports(domain) { try? FileManager.default.removeItem(atPath: "\(directory)/\(name)") }
     }
 
-    func recover(domain: LibvirtUUID, link: GuestLinkSetter?) -> [String] {
+    func recoverNICs(domain: LibvirtUUID, link: GuestLinkSetter?) -> [String] {
         lock.withLock { recovered.append(domain) }
         return []
     }
