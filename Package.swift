@@ -77,6 +77,11 @@ let package = Package(
             dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "HostOS", "Netlink", "TestSupport"],
             path: "Tests/DriverTorture"
         ),
+        .executableTarget(
+            name: "patchbay-guest-torture",
+            dependencies: ["GuestDriver", "NetDriver", "HostNet", "HostOS", "NetCore"],
+            path: "Tests/GuestTorture"
+        ),
         .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "HostOS", "Netlink", "TestSupport"]),
         .testTarget(name: "GuestDriverTests", dependencies: ["GuestDriver", "NetDriver", "HostNet", "HostOS", "Netlink", "NetConf", "NetXML", "NetCore", "QEMUCommandLine", "QMP", "TestSupport"]),
         .testTarget(name: "QEMUCommandLineTests", dependencies: ["QEMUCommandLine", "NetConf", "NetCore", "NetXML"]),

@@ -185,6 +185,8 @@ final class FakeNICPlumbing: GuestNICPlumbing, @unchecked Sendable {
     let lock = NSLock()
     private(set) var recovered: [LibvirtUUID] = []
     var failConnect = false
+    /// The last state each NIC (by alias) was brought to.
+    private(set) var applied: [String: DomainInterface] = [:]
 
     init(directory: String) {
         self.directory = directory
@@ -193,6 +195,7 @@ final class FakeNICPlumbing: GuestNICPlumbing, @unchecked Sendable {
 
     func connect(_ interface: DomainInterface, slot: GuestNICSlot, link: @escaping GuestLinkSetter) throws(PatchbayError) {
         if failConnect { throw PatchbayError(.operationFailed, "network has no free port", domain: .network) }
+        lock.withLock { applied[slot.alias] = interface }
         // The ledger entry exists before the port does.
         FileManager.default.createFile(atPath: "\(directory)/\(slot.domainUUID)-\(slot.alias)", contents: Data(slot.tap.utf8))
         try link(slot.alias, interface.linkState != .down)

@@ -102,9 +102,23 @@ struct GuestDriverOnQEMUTests {
             #expect(live.contains("<target dev='vnet"))
             #expect(try stack.driver.lookup(name: "tiny").cpuTimeNanoseconds > 0)
 
+            // Unplugged live: the guest loses its carrier and its gateway; plugged back it reaches it again.
+            var mark = serial.mark()
+            try stack.driver.updateDevice(name: "tiny", xml: "<interface type='null'><mac address='52:54:00:31:00:05'/></interface>", flags: .live)
+            _ = try serial.wait(for: "eth0 down", after: mark, timeout: 60) { reports in
+                reports.first { $0.keyword == "LINK" && $0.fields == ["eth0", "down"] }
+            }
+            #expect(try stack.networks.ports(network: "a").isEmpty)
+            mark = serial.mark()
+            try stack.driver.updateDevice(name: "tiny", xml: "<interface type='network'><mac address='52:54:00:31:00:05'/><source network='a'/></interface>", flags: .live)
+            _ = try serial.wait(for: "gateway reachable after plug", after: mark, timeout: 60) { reports in
+                reports.first { $0.target == "10.231.0.1" && $0.succeeded }
+            }
+            #expect(try stack.networks.ports(network: "a").count == 1)
+
             // patchbayd killed: the guest keeps running and reaching; the new driver takes it back.
             try stack.restartAfterKill()
-            let mark = serial.mark()
+            mark = serial.mark()
             let again = try stack.driver.lookup(name: "tiny")
             #expect(again.state == .running && again.id == running.id)
             _ = try serial.wait(for: "gateway reachable after restart", after: mark, timeout: 60) { reports in
