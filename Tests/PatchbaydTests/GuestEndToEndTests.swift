@@ -53,7 +53,7 @@ struct GuestEndToEndTests {
             .filter { $0.count == 36 && $0.filter { $0 == "-" }.count == 4 }
     }
 
-    @Test("virsh: define, start, domiflist, net-port-list owner, domifaddr, domif-setlink, update-device move and unplug, destroy, undefine")
+    @Test("virsh: define, start, domiflist, net-port-list owner, domifaddr, domifstat, domiftune, domif-setlink, update-device move and unplug, destroy, undefine")
     func virshGuest() throws {
         let image = try TestGuestImage.prepare()
         try DaemonHarness.with { daemon in
@@ -83,6 +83,14 @@ struct GuestEndToEndTests {
             let addresses = try Self.virsh(daemon, "domifaddr", "g", "--source", "lease")
             #expect(leased, "no lease: \(addresses)")
             #expect(addresses.output.contains("52:54:00:e2:00:01    ipv4         10.241.0."), "\(addresses)")
+
+            // Counters of the tap, seen from the guest: its DHCP traffic went out (tx) and came in (rx).
+            result = try Self.virsh(daemon, "domifstat", "g", tap)
+            #expect(result.status == 0 && result.output.contains("\(tap) rx_bytes") && !result.output.contains("rx_bytes 0\n"), "\(result)")
+            result = try Self.virsh(daemon, "domiftune", "g", tap, "--inbound", "1000,2000,100", "--live")
+            #expect(result.status == 0, "\(result)")
+            result = try Self.virsh(daemon, "domiftune", "g", tap)
+            #expect(result.output.contains("inbound.average: 1000") && result.output.contains("inbound.peak   : 2000"), "\(result)")
 
             result = try Self.virsh(daemon, "domif-setlink", "g", tap, "down")
             #expect(result.status == 0 && result.output.contains("Device updated successfully"), "\(result)")
