@@ -31,12 +31,12 @@ let package = Package(
         .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "QMP", dependencies: ["NetCore", "HostOS", "CLinuxUAPI"]),
         .target(name: "QEMUCommandLine", dependencies: ["NetCore", "NetXML", "NetConf"]),
-        .target(name: "GuestDriver", dependencies: ["NetCore"]),
+        .target(name: "GuestDriver", dependencies: ["NetCore", "NetXML", "NetConf", "HostOS", "HostNet", "NetDriver", "QEMUCommandLine", "QMP"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "QEMUCommandLine"]),
         .target(
             name: "PatchbayDaemon",
             dependencies: [
-                "NetDriver", "RemoteProtocol", "NetCore", "NetConf",
+                "NetDriver", "RemoteProtocol", "NetCore", "NetConf", "GuestDriver", "HostOS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "patchbayd",
             dependencies: [
-                "PatchbayDaemon", "NetDriver", "NetCore",
+                "PatchbayDaemon", "NetDriver", "NetCore", "GuestDriver", "HostNet", "HostOS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,14 +77,20 @@ let package = Package(
             dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "HostOS", "Netlink", "TestSupport"],
             path: "Tests/DriverTorture"
         ),
+        .executableTarget(
+            name: "patchbay-guest-torture",
+            dependencies: ["GuestDriver", "NetDriver", "HostNet", "HostOS", "NetCore"],
+            path: "Tests/GuestTorture"
+        ),
         .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "HostOS", "Netlink", "TestSupport"]),
+        .testTarget(name: "GuestDriverTests", dependencies: ["GuestDriver", "NetDriver", "HostNet", "HostOS", "Netlink", "NetConf", "NetXML", "NetCore", "QEMUCommandLine", "QMP", "TestSupport"]),
         .testTarget(name: "QEMUCommandLineTests", dependencies: ["QEMUCommandLine", "NetConf", "NetCore", "NetXML"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),
         .testTarget(name: "RemoteProtocolTests", dependencies: ["RemoteProtocol", "NetCore"]),
         .testTarget(
             name: "PatchbaydTests",
             dependencies: [
-                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport",
+                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport", "GuestDriver",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

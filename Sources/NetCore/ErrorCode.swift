@@ -8,6 +8,8 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
     case invalidArg = 8
     /// VIR_ERR_OPERATION_FAILED
     case operationFailed = 9
+    /// VIR_ERR_NO_TARGET: a device without its target (libvirt's whole message is the detail).
+    case noTarget = 20
     /// VIR_ERR_NO_NAME: a document without a name.
     case noName = 21
     /// VIR_ERR_XML_ERROR
@@ -54,6 +56,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
         case .noSupport: "this function is not supported by the connection driver"
         case .invalidArg: "invalid argument"
         case .operationFailed: "operation failed"
+        case .noTarget: ""
         case .noName: "missing name information"
         case .xmlError: "XML error"
         // libvirt prints a parser's or validator's detail bare: "(network_definition):4: ...".

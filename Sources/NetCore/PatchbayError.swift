@@ -9,6 +9,9 @@ public struct PatchbayError: Error, Equatable, Sendable, CustomStringConvertible
     public var domain: ErrorDomain
     /// The detail after libvirt's fixed prefix, e.g. `unknown forwarding type 'bogus'`.
     public var detail: String
+    /// libvirt words a few errors without its code's prefix (virCheckFlags' "unsupported flags
+    /// (0x…) in function …"): then `message` is `detail` alone.
+    public var omitsPrefix = false
 
     /// Creates an error; `domain` defaults to the network driver, which owns most refusals.
     public init(_ code: ErrorCode, _ detail: String, domain: ErrorDomain = .network) {
@@ -19,7 +22,8 @@ public struct PatchbayError: Error, Equatable, Sendable, CustomStringConvertible
 
     /// The full message as libvirt words it: `"<prefix>: <detail>"`.
     public var message: String {
-        detail.isEmpty || code.prefix.isEmpty ? code.prefix + detail : "\(code.prefix): \(detail)"
+        if omitsPrefix { return detail }
+        return detail.isEmpty || code.prefix.isEmpty ? code.prefix + detail : "\(code.prefix): \(detail)"
     }
 
     /// Same as `message`.

@@ -24,6 +24,8 @@ public struct LinkInfo: Sendable, Equatable {
     public var carrier: Bool?
     /// Device group (0 unless set).
     public var group: UInt32
+    /// `IFLA_MACVLAN_MODE` of a macvlan/macvtap (`MACVLAN_MODE_*`), nil for other kinds.
+    public var macvlanMode: UInt32?
 
     /// True when administratively up.
     public var isUp: Bool { flags & UInt32(IFF_UP) != 0 }
@@ -43,6 +45,9 @@ public struct LinkInfo: Sendable, Equatable {
         group = attributes.first(UInt16(IFLA_GROUP))?.integer(UInt32.self) ?? 0
         if let info = try attributes.first(UInt16(IFLA_LINKINFO))?.nestedAttributes() {
             kind = info.first(UInt16(IFLA_INFO_KIND))?.stringValue
+            if kind == "macvlan" || kind == "macvtap", let data = try info.first(UInt16(IFLA_INFO_DATA))?.nestedAttributes() {
+                macvlanMode = data.first(UInt16(IFLA_MACVLAN_MODE))?.integer(UInt32.self)
+            }
         }
     }
 }

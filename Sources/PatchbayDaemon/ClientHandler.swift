@@ -75,7 +75,9 @@ final class ClientHandler: ChannelInboundHandler {
                (try? XDRDecoder.decode(ConnectSupportsFeatureArgs.self, from: payload))?.feature == ConnectFeature.programKeepalive.rawValue {
                 startKeepalive(context: context)
             }
-            if procedure.declaration.effect == .hostChange && !dispatcher.isQuick(procedure, payload: payload) {
+            if procedure.declaration.effect == .hostChange && !dispatcher.isQuick(procedure, payload: payload)
+                || session.role.service == .qemu && !procedure.isHandshake {
+                // The guest driver's calls may all wait for QEMU (its reads too, behind a start).
                 // Starting or stopping a network, or updating one, can take the host a while.
                 run(on: context, channel: channel) { dispatcher.reply(to: procedure, header: header, payload: payload, session: session) }
             } else {

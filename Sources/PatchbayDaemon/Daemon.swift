@@ -1,4 +1,5 @@
 import Glibc
+import GuestDriver
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -16,6 +17,8 @@ public final class Daemon: Sendable {
     public let configuration: DaemonConfiguration
     /// The network driver (recovered from the config and state directories).
     public let driver: NetworkDriver
+    /// The guest driver behind virtqemud-sock; without one those two sockets are not bound.
+    public let domains: (any DomainService)?
     let broker: EventBroker
     let dispatcher: Dispatcher
     private let logger: Logger
@@ -27,16 +30,28 @@ public final class Daemon: Sendable {
         var servers: [Channel] = []
         var nextConnection: UInt64 = 1
         var subscription: Int?
+        var domainSubscription: Int?
+        var domainEvents: DomainEventForwarder?
     }
 
     /// Opens the driver over the configured directories (recovering any running networks).
-    public init(configuration: DaemonConfiguration, host: NetworkHost, logger: Logger) throws(PatchbayError) {
+    public convenience init(configuration: DaemonConfiguration, host: NetworkHost, domains: (any DomainService)? = nil,
+                            logger: Logger) throws(PatchbayError) {
+        try self.init(configuration: configuration, host: host, logger: logger) { (_: NetworkDriver) throws(PatchbayError) in domains }
+    }
+
+    /// Opens the network driver, then the guest driver `makeGuests` builds over it (guests take
+    /// ports on networks); nil from it leaves virtqemud-sock unbound.
+    public init(configuration: DaemonConfiguration, host: NetworkHost, logger: Logger,
+                makeGuests: (NetworkDriver) throws(PatchbayError) -> (any DomainService)?) throws(PatchbayError) {
         self.configuration = configuration
         self.logger = logger
         driver = try NetworkDriver(configDirectory: configuration.configDirectory, stateDirectory: configuration.stateDirectory,
                                    host: host)
+        domains = try makeGuests(driver)
         broker = EventBroker(logger: logger)
-        dispatcher = Dispatcher(driver: driver, broker: broker, logger: logger)
+        dispatcher = Dispatcher(driver: driver, domains: domains, hypervisorVersion: configuration.hypervisorVersion,
+                                broker: broker, logger: logger)
         // One socket loop: calls that change the driver take its lock anyway, and with two loops
         // they fought over it (futex wake-ups cost more than the calls); slow host work runs on
         // the worker pool, so the loop never waits for a process.
@@ -57,14 +72,32 @@ public final class Daemon: Sendable {
         let broker = broker
         let subscription = driver.observe { event in broker.deliver(event) }
         state.withLockedValue { $0.subscription = subscription }
+        if let domains {
+            // Guest events come as a stream; one task on a thread of its own forwards them in order.
+            let (id, events) = domains.subscribe()
+            let forwarder = DomainEventForwarder()
+            guard forwarder.start(events, deliver: { broker.deliver($0) }) else {
+                domains.unsubscribe(id)
+                throw PatchbayError(.systemError, "cannot start the thread that forwards guest events", domain: .rpc)
+            }
+            state.withLockedValue {
+                $0.domainSubscription = id
+                $0.domainEvents = forwarder
+            }
+        }
         try Self.makeDirectory(configuration.socketDirectory)
         // Network sockets last: clients wait for virtnetworkd-sock, so everything is up by then.
-        for role in SocketRole.all.reversed() {
+        for role in boundRoles.reversed() {
             let channel = try await bind(role)
             state.withLockedValue { $0.servers.append(channel) }
         }
         logger.info("ready", metadata: ["sockets": "\(configuration.socketDirectory)", "config": "\(configuration.configDirectory)",
                                         "state": "\(configuration.stateDirectory)", "networks": "\(driver.list().count)"])
+    }
+
+    /// The sockets this daemon serves: virtqemud's pair only with a guest driver.
+    public var boundRoles: [SocketRole] {
+        SocketRole.all.filter { $0.service != .qemu || domains != nil }
     }
 
     private func bind(_ role: SocketRole) async throws -> Channel {
@@ -99,11 +132,14 @@ public final class Daemon: Sendable {
     /// disk and the next start picks it up.
     public func shutdown() async {
         let (servers, subscription) = state.withLockedValue { ($0.servers, $0.subscription) }
+        let (domainSubscription, domainEvents) = state.withLockedValue { ($0.domainSubscription, $0.domainEvents) }
         for server in servers {
             try? await server.close()
         }
-        for role in SocketRole.all { unlink(socketPath(role)) }
+        for role in boundRoles { unlink(socketPath(role)) }
         if let subscription { driver.unsubscribe(subscription) }
+        if let domainSubscription { domains?.unsubscribe(domainSubscription) }
+        domainEvents?.stop()
         try? await group.shutdownGracefully()
         try? await pool.shutdownGracefully()
         // No call runs any more: the snapshot is the state the files describe.

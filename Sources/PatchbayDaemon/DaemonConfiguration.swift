@@ -13,6 +13,9 @@ public struct DaemonConfiguration: Sendable {
     public var keepaliveCount: Int
     /// Threads running driver calls, so a slow host operation never stalls the sockets.
     public var workerThreads: Int
+    /// The QEMU version virtqemud reports (CONNECT_GET_VERSION, `virsh version`), libvirt's
+    /// encoding major * 1,000,000 + minor * 1,000 + micro; 0 when unknown.
+    public var hypervisorVersion: UInt64 = 0
 
     /// Creates a configuration with libvirt's keepalive defaults (5 s, 5 PINGs).
     public init(socketDirectory: String = "/run/libvirt", configDirectory: String = "/etc/patchbay",

@@ -1,3 +1,4 @@
+import Glibc
 import NetCore
 import RemoteProtocol
 
@@ -30,9 +31,14 @@ extension Dispatcher {
             // The close callback fires on the client side when the socket drops; nothing to keep.
             return XDRVoid()
         case .connectGetType:
-            return StringMessage(session.role.service.rawValue)
+            // virtqemud says "QEMU" (the hypervisor), the others their driver's name.
+            return StringMessage(session.role.service == .qemu ? "QEMU" : session.role.service.rawValue)
         case .connectGetURI:
             return StringMessage(session.uri ?? "\(session.role.service.rawValue):///system")
+        case .connectGetVersion where session.role.service == .qemu:
+            return UnsignedHyperRet(hypervisorVersion)
+        case .connectGetHostname where session.role.service == .qemu:
+            return StringMessage(Self.hostname)
         case .connectIsSecure:
             // A local UNIX socket: nobody else can read the traffic.
             return IntRet(1)
@@ -44,6 +50,13 @@ extension Dispatcher {
         default:
             return nil
         }
+    }
+
+    /// The host name as gethostname(2) has it (virsh hostname, libvirt-python getHostname).
+    static var hostname: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// VIR_DRV_FEATURE_* answered 1: keepalive, callback events, close callbacks, and the

@@ -1,3 +1,4 @@
+import GuestDriver
 import Logging
 import NetCore
 import NetDriver
@@ -7,11 +8,18 @@ import RemoteProtocol
 /// socket's service. Never throws and never drops a call: every failure is an error reply.
 public final class Dispatcher: Sendable {
     let driver: NetworkDriver
+    /// The guest driver behind virtqemud-sock; nil when the daemon runs without one.
+    let domains: (any DomainService)?
+    /// virtqemud's CONNECT_GET_VERSION answer (major * 1,000,000 + minor * 1,000 + micro; 0 unknown).
+    let hypervisorVersion: UInt64
     let broker: EventBroker
     let logger: Logger
 
-    init(driver: NetworkDriver, broker: EventBroker, logger: Logger) {
+    init(driver: NetworkDriver, domains: (any DomainService)? = nil, hypervisorVersion: UInt64 = 0, broker: EventBroker,
+         logger: Logger) {
         self.driver = driver
+        self.domains = domains
+        self.hypervisorVersion = hypervisorVersion
         self.broker = broker
         self.logger = logger
     }
@@ -80,6 +88,8 @@ public final class Dispatcher: Sendable {
             if let result = try interfaceCall(procedure, payload: payload) { return result }
         case .nodeDevice:
             if let result = try nodeDeviceCall(procedure, payload: payload, session: session) { return result }
+        case .qemu:
+            if let result = try domainCall(procedure, payload: payload, session: session) { return result }
         }
         throw procedure.unsupportedError
     }

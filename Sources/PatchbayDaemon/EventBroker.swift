@@ -1,3 +1,4 @@
+import GuestDriver
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -18,11 +19,16 @@ public final class EventBroker: @unchecked Sendable {
         case nodeDevice
         /// Patchbay's port events.
         case port
+        /// libvirt's domain lifecycle events, callback style (DOMAIN_EVENT_CALLBACK_LIFECYCLE).
+        case domainLifecycle
+        /// The old one-per-connection registration (DOMAIN_EVENT_LIFECYCLE, no callback id).
+        case domainLifecycleLegacy
     }
 
     private struct Registration {
         let session: ClientSession
         let kind: Kind
+        /// The one network or domain registered for, nil for all of them.
         let network: LibvirtUUID?
     }
 
@@ -60,6 +66,11 @@ public final class EventBroker: @unchecked Sendable {
         lock.withLock { registrations = registrations.filter { $0.value.session.id != session.id } }
     }
 
+    /// Forgets every registration of one kind of a connection (the old-style deregister names none).
+    func dropAll(_ session: ClientSession, kind: Kind) {
+        lock.withLock { registrations = registrations.filter { $0.value.session.id != session.id || $0.value.kind != kind } }
+    }
+
     /// Number of registrations (for tests and logs).
     public var count: Int { lock.withLock { registrations.count } }
 
@@ -68,6 +79,31 @@ public final class EventBroker: @unchecked Sendable {
         let targets = lock.withLock { registrations.sorted { $0.key < $1.key } }
         for (callbackID, registration) in targets {
             guard let packet = packet(for: event, callbackID: callbackID, registration: registration) else { continue }
+            registration.session.channel.send(packet).whenFailure { [logger] error in
+                logger.debug("event not delivered", metadata: ["connection": "\(registration.session.id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Sends one guest driver event to every registration that wants it.
+    func deliver(_ event: DomainEvent) {
+        guard case let .lifecycle(name, uuid, id, code, detail) = event else { return }
+        let domain = DomainReference(name: name, uuid: uuid, id: id)
+        let message = DomainEventLifecycleMessage(domain: domain, event: code, detail: detail)
+        let targets = lock.withLock { registrations.sorted { $0.key < $1.key } }
+        var legacySent = Set<UInt64>()
+        for (callbackID, registration) in targets {
+            let packet: Packet?
+            switch registration.kind {
+            case .domainLifecycle where registration.network == nil || registration.network == uuid:
+                packet = try? Packet.event(.domainEventCallbackLifecycle,
+                                           message: DomainEventCallbackLifecycleMessage(callbackID: callbackID, message: message))
+            case .domainLifecycleLegacy where legacySent.insert(registration.session.id).inserted:
+                packet = try? Packet.event(.domainEventLifecycle, message: message)
+            default:
+                packet = nil
+            }
+            guard let packet else { continue }
             registration.session.channel.send(packet).whenFailure { [logger] error in
                 logger.debug("event not delivered", metadata: ["connection": "\(registration.session.id)", "error": "\(error)"])
             }

@@ -6,6 +6,8 @@ public enum DaemonService: String, Sendable, CaseIterable {
     case interface
     /// virtnodedevd: node devices (empty until the node device driver exists).
     case nodeDevice = "nodedev"
+    /// virtqemud: guests (only when the daemon has a guest driver).
+    case qemu
 
     /// The daemon name libvirt's clients derive the socket from (`virt<driver>d`).
     public var daemonName: String { "virt\(rawValue)d" }
@@ -31,7 +33,7 @@ public struct SocketRole: Sendable, Hashable {
     /// is reachable by anyone, who is then refused clearly by the daemon unless root.
     public var mode: UInt32 { readOnly ? 0o666 : 0o600 }
 
-    /// The six sockets, read-write first.
+    /// Every socket of every service, read-write first (the qemu pair only binds with a guest driver).
     public static let all: [SocketRole] = DaemonService.allCases.flatMap {
         [SocketRole(service: $0, readOnly: false), SocketRole(service: $0, readOnly: true)]
     }

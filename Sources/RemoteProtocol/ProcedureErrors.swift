@@ -12,8 +12,11 @@ extension RemoteProcedure {
     /// VIR_FROM_DOMAIN (20), as captured from the real network daemon, odd as that looks.
     public var errorDomain: ErrorDomain {
         let name = String(describing: self)
+        // Before the others: domain calls about NICs mention "Interface" too.
+        if name.hasPrefix("domain") || name.contains("Domain") { return .domain }
         if name.hasPrefix("network") || name.contains("Network") { return .network }
         if name.hasPrefix("interface") || name.contains("Interface") { return .interface }
+        if name.hasPrefix("nodeGet") { return .none }
         if name.hasPrefix("nodeDevice") || name.hasPrefix("node") || name.contains("NodeDevice") { return .nodeDevice }
         return .domain
     }

@@ -21,4 +21,14 @@ public enum RemoteLimits {
     public static let networkPortParameters: UInt32 = 16
     /// REMOTE_CONNECT_IDENTITY_PARAMS_MAX: typed parameters of CONNECT_SET_IDENTITY.
     public static let identityParameters: UInt32 = 20
+    /// REMOTE_DOMAIN_LIST_MAX: domains, names or ids in one list reply.
+    public static let domainList: UInt32 = 16_384
+    /// REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX: typed parameters of `domiftune`.
+    public static let domainInterfaceParameters: UInt32 = 16
+    /// REMOTE_DOMAIN_INTERFACE_MAX: NICs in one `domifaddr` reply.
+    public static let domainInterfaces: UInt32 = 2_048
+    /// REMOTE_DOMAIN_IP_ADDR_MAX: addresses of one NIC.
+    public static let domainIPAddresses: UInt32 = 2_048
+    /// REMOTE_SECURITY_MODEL_MAX and REMOTE_SECURITY_DOI_MAX (VIR_SECURITY_*_BUFLEN).
+    public static let securityModel: UInt32 = 257
 }

@@ -1,4 +1,4 @@
-/// Procedure numbers of libvirt's REMOTE_PROGRAM that the network, interface and nodedev daemons
+/// Procedure numbers of libvirt's REMOTE_PROGRAM that the network, interface, nodedev and QEMU daemons
 /// answer, named and numbered as libvirt's `remote_procedure` enum defines them.
 ///
 /// Only numbers are shared with libvirt; the table is Patchbay's own. A number missing here is
@@ -195,6 +195,92 @@ public enum RemoteProcedure: Int32, Sendable, CaseIterable {
     case nodeDeviceIsPersistent = 435
     /// REMOTE_PROC_NODE_DEVICE_IS_ACTIVE
     case nodeDeviceIsActive = 436
+
+    // MARK: Domains (virtqemud)
+    /// REMOTE_PROC_NODE_GET_INFO
+    case nodeGetInfo = 6
+    /// REMOTE_PROC_DOMAIN_CREATE (start a defined domain)
+    case domainCreate = 9
+    /// REMOTE_PROC_DOMAIN_CREATE_XML (a transient domain)
+    case domainCreateXML = 10
+    /// REMOTE_PROC_DOMAIN_DEFINE_XML
+    case domainDefineXML = 11
+    /// REMOTE_PROC_DOMAIN_DESTROY
+    case domainDestroy = 12
+    /// REMOTE_PROC_DOMAIN_GET_XML_DESC
+    case domainGetXMLDesc = 14
+    /// REMOTE_PROC_DOMAIN_GET_AUTOSTART
+    case domainGetAutostart = 15
+    /// REMOTE_PROC_DOMAIN_GET_INFO
+    case domainGetInfo = 16
+    /// REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS
+    case connectListDefinedDomains = 21
+    /// REMOTE_PROC_DOMAIN_LOOKUP_BY_ID
+    case domainLookupByID = 22
+    /// REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME
+    case domainLookupByName = 23
+    /// REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID
+    case domainLookupByUUID = 24
+    /// REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS
+    case connectNumOfDefinedDomains = 25
+    /// REMOTE_PROC_DOMAIN_SET_AUTOSTART
+    case domainSetAutostart = 29
+    /// REMOTE_PROC_DOMAIN_SHUTDOWN
+    case domainShutdown = 33
+    /// REMOTE_PROC_DOMAIN_UNDEFINE
+    case domainUndefine = 35
+    /// REMOTE_PROC_NODE_GET_SECURITY_MODEL (virsh dominfo asks)
+    case nodeGetSecurityModel = 122
+    /// REMOTE_PROC_CONNECT_LIST_DOMAINS (ids of running domains)
+    case connectListDomains = 37
+    /// REMOTE_PROC_CONNECT_NUM_OF_DOMAINS
+    case connectNumOfDomains = 51
+    /// REMOTE_PROC_DOMAIN_INTERFACE_STATS
+    case domainInterfaceStats = 65
+    /// REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER (old style, one per connection)
+    case connectDomainEventRegister = 105
+    /// REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER
+    case connectDomainEventDeregister = 106
+    /// REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE (a server MESSAGE for old-style registrations)
+    case domainEventLifecycle = 107
+    /// REMOTE_PROC_DOMAIN_IS_ACTIVE
+    case domainIsActive = 150
+    /// REMOTE_PROC_DOMAIN_IS_PERSISTENT
+    case domainIsPersistent = 151
+    /// REMOTE_PROC_DOMAIN_UPDATE_DEVICE_FLAGS
+    case domainUpdateDeviceFlags = 174
+    /// REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE (virsh undefine asks)
+    case domainHasManagedSaveImage = 183
+    /// REMOTE_PROC_DOMAIN_SNAPSHOT_NUM (virsh undefine asks)
+    case domainSnapshotNum = 187
+    /// REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS
+    case domainCreateWithFlags = 196
+    /// REMOTE_PROC_DOMAIN_IS_UPDATED
+    case domainIsUpdated = 202
+    /// REMOTE_PROC_DOMAIN_GET_STATE
+    case domainGetState = 212
+    /// REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS
+    case domainUndefineFlags = 231
+    /// REMOTE_PROC_DOMAIN_DESTROY_FLAGS
+    case domainDestroyFlags = 234
+    /// REMOTE_PROC_DOMAIN_SET_INTERFACE_PARAMETERS
+    case domainSetInterfaceParameters = 256
+    /// REMOTE_PROC_DOMAIN_GET_INTERFACE_PARAMETERS
+    case domainGetInterfaceParameters = 257
+    /// REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS
+    case domainShutdownFlags = 258
+    /// REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS
+    case connectListAllDomains = 273
+    /// REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY
+    case connectDomainEventCallbackRegisterAny = 316
+    /// REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY
+    case connectDomainEventCallbackDeregisterAny = 317
+    /// REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE (a server MESSAGE)
+    case domainEventCallbackLifecycle = 318
+    /// REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS
+    case domainDefineXMLFlags = 350
+    /// REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES
+    case domainInterfaceAddresses = 353
 
     /// Looks up a procedure of REMOTE_PROGRAM, throwing libvirt's "unknown procedure" fault.
     public init(number: Int32) throws(ProtocolError) {

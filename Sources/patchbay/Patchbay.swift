@@ -24,6 +24,11 @@ struct Patchbay: ParsableCommand {
                 NetDumpXMLCommand.self, NetUpdateCommand.self, NetPortCreateCommand.self, NetPortListCommand.self,
                 NetPortDumpXMLCommand.self, NetPortDeleteCommand.self, EventCommand.self, DriftCommand.self,
             ]),
+            CommandGroup(name: "Guests (virtqemud-sock beside the network socket)", subcommands: [
+                GuestListCommand.self, GuestDefineCommand.self, GuestStartCommand.self, GuestDestroyCommand.self,
+                GuestShutdownCommand.self, GuestUndefineCommand.self, GuestDumpXMLCommand.self, GuestUpdateDeviceCommand.self,
+                GuestInterfaceAddressesCommand.self,
+            ]),
             CommandGroup(name: "Offline", subcommands: [ConformanceCommand.self, XMLCommand.self]),
         ]
     )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Glibc
+import GuestDriver
 import Logging
 import NetCore
 import NetDriver
@@ -11,10 +12,10 @@ import PatchbayDaemon
 struct Patchbayd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patchbayd",
-        abstract: "Serve libvirt's network, interface and node device sockets from Patchbay.",
+        abstract: "Serve libvirt's network, interface, node device and QEMU sockets from Patchbay.",
         version: PatchbayVersion.description)
 
-    @Option(help: "Directory of the virtnetworkd/virtinterfaced/virtnodedevd sockets.")
+    @Option(help: "Directory of the virtnetworkd/virtinterfaced/virtnodedevd/virtqemud sockets.")
     var socketDir = "/run/libvirt"
     @Option(help: "Directory of persistent network definitions.")
     var configDir = "/etc/patchbay"
@@ -24,6 +25,10 @@ struct Patchbayd: AsyncParsableCommand {
     var host = HostKind.linux
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
+    @Flag(inversion: .prefixedNo, help: "Serve QEMU guests on virtqemud-sock (needs --host linux).")
+    var guests = true
+    @Option(help: "QEMU for guests whose definition names no <emulator>.")
+    var emulator = "/usr/bin/qemu-system-x86_64"
     @Option(help: "Seconds of client silence before a keepalive PING.")
     var keepaliveInterval: Int64 = 5
     @Option(help: "Unanswered PINGs before a client is dropped.")
@@ -42,9 +47,18 @@ struct Patchbayd: AsyncParsableCommand {
             logger.critical("cannot catch SIGTERM/SIGINT (no pipe)")
             throw ExitCode(1)
         }
-        let settings = DaemonConfiguration(socketDirectory: socketDir, configDirectory: configDir, stateDirectory: stateDir,
+        var settings = DaemonConfiguration(socketDirectory: socketDir, configDirectory: configDir, stateDirectory: stateDir,
                                            keepaliveInterval: keepaliveInterval, keepaliveCount: keepaliveCount)
-        let daemon = try Daemon(configuration: settings, host: try host.make(), logger: logger)
+        // Guests need real taps: a bookkeeping-only host serves networks alone.
+        let serveGuests = guests && host == .linux
+        if serveGuests { settings.hypervisorVersion = GuestService.hypervisorVersion(emulator: emulator) }
+        let (configDir, stateDir, emulator) = (configDir, stateDir, emulator)
+        let daemon = try Daemon(configuration: settings, host: try host.make(), logger: logger) { networks throws(PatchbayError) in
+            guard serveGuests else { return nil }
+            let driver = try GuestService.open(configDirectory: configDir, stateDirectory: stateDir, networks: networks, emulator: emulator)
+            for problem in driver.recoveryProblems() { logger.warning("guest recovery", metadata: ["problem": "\(problem)"]) }
+            return driver
+        }
         try await daemon.start()
         let signal = await shutdown.wait()
         logger.info("shutting down", metadata: ["signal": "\(signal)"])

@@ -30,7 +30,7 @@ struct ServerRequestTests {
         PacketHeader(program: .qemu, procedure: 1, type: .call, serial: 7),
         PacketHeader(program: .remote, version: 2, procedure: 1, type: .call, serial: 8),
         PacketHeader(program: .remote, procedure: 9999, type: .call, serial: 9),
-        PacketHeader(program: .remote, procedure: 10, type: .call, serial: 10),
+        PacketHeader(program: .remote, procedure: 8, type: .call, serial: 10),
         PacketHeader(program: .remote, procedure: 315, type: .call, serial: 11),
         PacketHeader(program: .remote, procedure: 201, type: .stream, serial: 12),
         PacketHeader(program: .remote, procedure: 46, type: .callWithFDs, serial: 13),

@@ -27,6 +27,11 @@ public struct DomainInterface: Hashable, Sendable {
         public let dev: String?
         /// False for a tap the user created (`managed='no'`, ethernet only).
         public let managed: Bool?
+
+        public init(dev: String?, managed: Bool? = nil) {
+            self.dev = dev
+            self.managed = managed
+        }
     }
 
     /// Prefixes of names libvirt generates for host devices; such names are not part of a persistent definition.

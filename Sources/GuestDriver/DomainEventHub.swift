@@ -1,0 +1,50 @@
+import NetCore
+
+/// libvirt's `virDomainEventType` and the details Patchbay reports (same numbering).
+public enum DomainLifecycleEvent {
+    public static let defined: Int32 = 0, undefined: Int32 = 1, started: Int32 = 2, suspended: Int32 = 3
+    public static let resumed: Int32 = 4, stopped: Int32 = 5, shutdown: Int32 = 6
+    /// DEFINED_ADDED, DEFINED_UPDATED; UNDEFINED_REMOVED; STARTED_BOOTED; SUSPENDED_PAUSED; RESUMED_UNPAUSED.
+    public static let definedAdded: Int32 = 0, definedUpdated: Int32 = 1, undefinedRemoved: Int32 = 0
+    public static let startedBooted: Int32 = 0, suspendedPaused: Int32 = 0, resumedUnpaused: Int32 = 0
+    /// STOPPED_SHUTDOWN, STOPPED_DESTROYED, STOPPED_CRASHED, STOPPED_FAILED.
+    public static let stoppedShutdown: Int32 = 0, stoppedDestroyed: Int32 = 1, stoppedCrashed: Int32 = 2, stoppedFailed: Int32 = 5
+    /// SHUTDOWN_FINISHED, SHUTDOWN_GUEST, SHUTDOWN_HOST.
+    public static let shutdownFinished: Int32 = 0, shutdownGuest: Int32 = 1, shutdownHost: Int32 = 2
+}
+
+/// libvirt's state reasons (`virDomainRunningReason`, `virDomainPausedReason`, `virDomainShutoffReason`).
+public enum DomainStateReason {
+    public static let runningBooted: Int32 = 1, runningUnpaused: Int32 = 5
+    public static let pausedUser: Int32 = 1
+    public static let shutoffUnknown: Int32 = 0, shutoffShutdown: Int32 = 1, shutoffDestroyed: Int32 = 2
+    public static let shutoffCrashed: Int32 = 3, shutoffFailed: Int32 = 6, shutoffDaemon: Int32 = 8
+}
+
+/// Delivers domain events to subscribers in the order the operations that caused them happened.
+final class DomainEventHub: @unchecked Sendable {
+    private var subscribers: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
+    private var nextID = 0
+    private let lock = Lock()
+
+    func subscribe() -> (id: Int, events: AsyncStream<DomainEvent>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: DomainEvent.self, bufferingPolicy: .unbounded)
+        let id = lock.withLock { () -> Int in
+            nextID += 1
+            subscribers[nextID] = continuation
+            return nextID
+        }
+        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
+        return (id, stream)
+    }
+
+    func unsubscribe(_ id: Int) {
+        let continuation = lock.withLock { subscribers.removeValue(forKey: id) }
+        continuation?.finish()
+    }
+
+    func publish(_ event: DomainEvent) {
+        let streams = lock.withLock { Array(subscribers.values) }
+        for continuation in streams { continuation.yield(event) }
+    }
+}

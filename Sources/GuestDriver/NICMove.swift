@@ -1,0 +1,153 @@
+import Glibc
+import HostNet
+import NetConf
+import NetCore
+import NetDriver
+
+extension NICWiring {
+    /// Re-wires the NIC from `record.current` to `desired` as one transaction (DESIGN.md): port on
+    /// the destination, link off, attachment, QoS, link on, verify, then the old wiring goes.
+    /// Each step registers its undo right after it succeeded; the ledger is written before each
+    /// step's host work so that a crash is undone from it (`finishPending`).
+    ///
+    /// The old attachment is torn down only after the NIC carries traffic on the destination
+    /// (deleting a link costs ~46 ms), except when both cannot coexist (same lower device).
+    func move(_ record: inout NICRecord, to desired: NICConnection, bandwidth interfaceBandwidth: Bandwidth?,
+              link: GuestLinkControl?, guestLinkKnownDown: Bool) throws(PatchbayError) -> NICChange {
+        let started = Self.monotonicMicroseconds()
+        let old = record.current
+        let nic = record.nic
+        var new = NICWire(connection: desired, bandwidth: interfaceBandwidth)
+        var undo = NICUndo()
+        var stp = false
+        let saved = record
+        undo.push { [ledger] in try? ledger.save(saved) }
+        do throws(PatchbayError) {
+            // 1. The destination's port: recorded first, so a crash before it exists is harmless.
+            var target: NICAttachmentTarget?
+            switch desired {
+            case .unplugged:
+                target = nil
+            case .network(let name, let portgroup):
+                let uuid = LibvirtUUID.random()
+                new.port = uuid
+                record.pending = new
+                record.step = .port
+                try ledger.save(record)
+                let owner = try NetworkPortOwner(name: nic.domain, uuid: nic.domainUUID)
+                let request = NetworkPortDefinition(uuid: uuid, owner: owner, group: portgroup, mac: nic.mac, bandwidth: interfaceBandwidth)
+                let port = try networks.createPort(network: name, xml: request.formatXML())
+                undo.push { [networks] in try? networks.deletePort(network: name, port: uuid) }
+                new.bandwidth = port.bandwidth
+                target = try Self.target(for: port.plug, network: name)
+                stp = networkRunsSTP(name)
+            case .bridge(let bridge):
+                target = .bridge(try InterfaceName(bridge))
+            case .direct(let dev, let mode):
+                target = .direct(lower: try InterfaceName(dev), mode: mode.plugMode)
+            }
+
+            // 2. The attachment, named before it exists.
+            var planned: NICAttachment?
+            if let target {
+                planned = try host.plan(tap: nic.tap, mac: nic.mac, target: target, replacing: old.attachment)
+            }
+            new.attachment = planned
+            record.pending = new
+            record.step = .attach
+            try ledger.save(record)
+
+            // 3. Link off: the flap makes the guest flush its neighbour cache and redo DHCP.
+            if let link, !guestLinkKnownDown {
+                try link.setLink(alias: nic.alias, up: false)
+                let wasUp = saved.guestLinkUp
+                undo.push { try? link.setLink(alias: nic.alias, up: wasUp) }
+            }
+
+            // Same lower device: the old macvlan must go before the new one can exist.
+            let breakFirst = planned.map { p in old.attachment.map { p.conflicts(with: $0) } ?? false } ?? false
+            if breakFirst, let previous = old.attachment {
+                try host.disconnect(tap: nic.tap)
+                undo.push { [host] in
+                    try? host.prepare(previous)
+                    try? host.connect(previous)
+                    try? host.applyBandwidth(old.bandwidth, to: previous)
+                }
+                try host.release(previous)
+            }
+
+            // 4. Re-attach and shape.
+            if let planned {
+                try host.prepare(planned)
+                undo.push { [host] in try? host.release(planned) }
+            }
+            if let planned { try host.connect(planned) } else { try host.disconnect(tap: nic.tap) }
+            undo.push { [host] in
+                guard !breakFirst else { return }
+                if let previous = old.attachment {
+                    try? host.connect(previous)
+                    try? host.applyBandwidth(old.bandwidth, to: previous)
+                } else {
+                    try? host.disconnect(tap: nic.tap)
+                }
+            }
+            if let planned { try host.applyBandwidth(new.bandwidth, to: planned) }
+
+            // 5. Link on (when the user wants it), then read the kernel back.
+            record.current = new
+            if let link, record.guestLinkUp { try link.setLink(alias: nic.alias, up: true) }
+            let carried = Self.monotonicMicroseconds() - started
+            try host.verify(tap: nic.tap, planned, bandwidth: planned == nil ? nil : new.bandwidth)
+
+            // 6. Commit: from here a crash finishes the move instead of undoing it.
+            record.pending = old
+            record.step = .committed
+            try ledger.save(record)
+            undo.forget()
+            try? finishPending(&record, link: nil)
+            return NICChange(kind: .moved, hostMicroseconds: carried, stpDelayExpected: stp)
+        } catch {
+            undo.unwind()
+            record = saved
+            throw error
+        }
+    }
+
+    /// Where a port's plug puts the tap.
+    static func target(for plug: NetworkPortPlug, network: String) throws(PatchbayError) -> NICAttachmentTarget {
+        switch plug {
+        case .network(let bridge), .bridge(let bridge):
+            return .bridge(try InterfaceName(bridge.name))
+        case .direct(let direct):
+            return .direct(lower: try InterfaceName(direct.device), mode: direct.mode)
+        case .none, .hostdevPCI:
+            throw PatchbayError(.operationUnsupported,
+                                "unable to change config on 'network' network type: network '\(network)' assigns host devices", domain: .domain)
+        }
+    }
+
+    /// Whether the network's bridge runs kernel STP (libvirt's default for its own bridges).
+    func networkRunsSTP(_ name: String) -> Bool {
+        guard let xml = try? networks.xml(name: name), let definition = try? NetworkDefinition.parse(xml: xml) else { return false }
+        guard definition.forwardMode == nil || definition.forwardMode?.hasLibvirtBridge == true else { return false }
+        return definition.bridge.stp
+    }
+
+    static func monotonicMicroseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
+    }
+}
+
+/// Undo steps of a NIC change, run newest first on failure (their own errors are dropped: the
+/// error reported is the one that made the change fail).
+struct NICUndo {
+    private var steps: [() -> Void] = []
+    mutating func push(_ step: @escaping () -> Void) { steps.append(step) }
+    mutating func unwind() {
+        for step in steps.reversed() { step() }
+        steps.removeAll()
+    }
+    mutating func forget() { steps.removeAll() }
+}
