@@ -1,0 +1,31 @@
+/// Which kernel objects belong to Patchbay itself and are therefore outside any host-interface
+/// transaction: a rollback never touches them, whoever changed what around them.
+///
+/// A link is Patchbay's when its name is one of the running networks' bridges, when its name
+/// starts with one of Patchbay's device prefixes (guest taps, direct-mode macvlans, IFBs), when it
+/// sits in a non-zero device group (every network puts its devices in its own group), or when its
+/// master is Patchbay's (a guest tap plugged into a network's bridge).
+public struct InterfaceOwnership: Sendable, Equatable {
+    /// Names owned outright (the networks' bridges).
+    public var names: Set<String>
+    /// Name prefixes of devices Patchbay creates.
+    public var prefixes: [String]
+
+    /// Prefixes of the devices HostNet and the guest driver create: guest taps (`vnet`), direct-mode
+    /// macvlans (`pbmv`), IFBs (`pbifb`).
+    public static let devicePrefixes = ["vnet", "pbmv", "pbifb"]
+
+    /// Ownership of `names` plus the device prefixes.
+    public init(names: Set<String> = [], prefixes: [String] = InterfaceOwnership.devicePrefixes) {
+        self.names = names
+        self.prefixes = prefixes
+    }
+
+    /// Whether the link `name` in device group `group`, whose master is `master`, is Patchbay's.
+    public func owns(name: String, group: UInt32, master: String?) -> Bool {
+        if group != 0 || names.contains(name) { return true }
+        if prefixes.contains(where: { name.hasPrefix($0) }) { return true }
+        if let master, names.contains(master) || prefixes.contains(where: { master.hasPrefix($0) }) { return true }
+        return false
+    }
+}
