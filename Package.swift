@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI", "HostOS"]),
         .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI", "HostOS"]),
         .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet", "HostOS"]),
+        .target(name: "InterfaceDriver", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "HostOS"]),
+        .target(name: "NodeDevices", dependencies: ["NetCore", "NetConf", "Netlink", "HostOS"]),
         .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "QEMUCommandLine", dependencies: ["NetCore", "NetXML", "NetConf"]),
         .target(name: "GuestDriver", dependencies: ["NetCore"]),
@@ -35,7 +37,7 @@ let package = Package(
         .target(
             name: "PatchbayDaemon",
             dependencies: [
-                "NetDriver", "RemoteProtocol", "NetCore", "NetConf",
+                "NetDriver", "RemoteProtocol", "NetCore", "NetConf", "InterfaceDriver", "HostNet", "NodeDevices",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -69,6 +71,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CLinuxUAPI", "HostOS"], path: "Tests/TestSupport"),
         .testTarget(name: "HostOSTests", dependencies: ["HostOS", "NetCore", "TestSupport"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "InterfaceDriverTests", dependencies: ["InterfaceDriver", "HostNet", "NetConf", "NetCore", "Netlink", "TestSupport"]),
+        .testTarget(name: "NodeDevicesTests", dependencies: ["NodeDevices", "NetConf", "NetCore", "Netlink", "TestSupport"]),
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "HostOS", "Netlink", "NetConf", "NetCore", "TestSupport"]),
         .executableTarget(
             name: "patchbay-driver-torture",
@@ -82,7 +86,7 @@ let package = Package(
         .testTarget(
             name: "PatchbaydTests",
             dependencies: [
-                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport",
+                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport", "HostNet",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

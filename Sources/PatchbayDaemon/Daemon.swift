@@ -1,10 +1,12 @@
 import Glibc
+import InterfaceDriver
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NetCore
 import NetDriver
+import NodeDevices
 import RemoteProtocol
 
 /// patchbayd: the network driver behind libvirt's six sockets.
@@ -16,6 +18,10 @@ public final class Daemon: Sendable {
     public let configuration: DaemonConfiguration
     /// The network driver (recovered from the config and state directories).
     public let driver: NetworkDriver
+    /// The host interface driver (a transaction left pending is rolled back when the daemon starts).
+    public let interfaces: HostInterfaceDriver
+    /// The host's network devices as node devices.
+    public let nodeDevices = NodeDeviceDriver(source: LinuxNetDevices())
     let broker: EventBroker
     let dispatcher: Dispatcher
     private let logger: Logger
@@ -35,8 +41,9 @@ public final class Daemon: Sendable {
         self.logger = logger
         driver = try NetworkDriver(configDirectory: configuration.configDirectory, stateDirectory: configuration.stateDirectory,
                                    host: host)
+        interfaces = try HostInterfaceDriver.forDaemon(configDirectory: configuration.configDirectory, networks: driver, logger: logger)
         broker = EventBroker(logger: logger)
-        dispatcher = Dispatcher(driver: driver, broker: broker, logger: logger)
+        dispatcher = Dispatcher(driver: driver, interfaces: interfaces, nodeDevices: nodeDevices, broker: broker, logger: logger)
         // One socket loop: calls that change the driver take its lock anyway, and with two loops
         // they fought over it (futex wake-ups cost more than the calls); slow host work runs on
         // the worker pool, so the loop never waits for a process.
@@ -57,6 +64,11 @@ public final class Daemon: Sendable {
         let broker = broker
         let subscription = driver.observe { event in broker.deliver(event) }
         state.withLockedValue { $0.subscription = subscription }
+        do {
+            try nodeDevices.watch { event in broker.deliver(event) }
+        } catch {
+            logger.warning("no node device events (cannot watch links)", metadata: ["error": "\(error.message)"])
+        }
         try Self.makeDirectory(configuration.socketDirectory)
         // Network sockets last: clients wait for virtnetworkd-sock, so everything is up by then.
         for role in SocketRole.all.reversed() {
@@ -104,6 +116,7 @@ public final class Daemon: Sendable {
         }
         for role in SocketRole.all { unlink(socketPath(role)) }
         if let subscription { driver.unsubscribe(subscription) }
+        nodeDevices.stop()
         try? await group.shutdownGracefully()
         try? await pool.shutdownGracefully()
         // No call runs any more: the snapshot is the state the files describe.

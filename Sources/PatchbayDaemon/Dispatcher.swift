@@ -1,17 +1,25 @@
+import InterfaceDriver
 import Logging
 import NetCore
 import NetDriver
+import NodeDevices
 import RemoteProtocol
 
 /// Turns one call into its reply: access control first, then the procedure table of the
 /// socket's service. Never throws and never drops a call: every failure is an error reply.
 public final class Dispatcher: Sendable {
     let driver: NetworkDriver
+    /// The host interface driver behind virtinterfaced-sock.
+    let interfaces: HostInterfaceDriver
+    /// The node device driver behind virtnodedevd-sock.
+    let nodeDevices: NodeDeviceDriver
     let broker: EventBroker
     let logger: Logger
 
-    init(driver: NetworkDriver, broker: EventBroker, logger: Logger) {
+    init(driver: NetworkDriver, interfaces: HostInterfaceDriver, nodeDevices: NodeDeviceDriver, broker: EventBroker, logger: Logger) {
         self.driver = driver
+        self.interfaces = interfaces
+        self.nodeDevices = nodeDevices
         self.broker = broker
         self.logger = logger
     }
@@ -43,8 +51,9 @@ public final class Dispatcher: Sendable {
             }
             if let refusal = procedure.refusal(readOnly: session.isReadOnly, arguments: payload) { throw refusal }
             guard session.isOpen else { throw PatchbayError(.internalError, "connection not open", domain: .remote) }
-            guard session.role.service == .network else {
-                throw PatchbayError(.noSupport, "Patchbay procedure \(header.procedure) is served on the network sockets only")
+            guard session.role.service == (procedure.isInterfaceProcedure ? .interface : .network) else {
+                let sockets = procedure.isInterfaceProcedure ? "interface" : "network"
+                throw PatchbayError(.noSupport, "Patchbay procedure \(header.procedure) is served on the \(sockets) sockets only")
             }
             let result = try patchbayCall(procedure, payload: payload, session: session)
             return try encodedReply(header, result)

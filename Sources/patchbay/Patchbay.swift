@@ -24,6 +24,9 @@ struct Patchbay: ParsableCommand {
                 NetDumpXMLCommand.self, NetUpdateCommand.self, NetPortCreateCommand.self, NetPortListCommand.self,
                 NetPortDumpXMLCommand.self, NetPortDeleteCommand.self, EventCommand.self, DriftCommand.self,
             ]),
+            CommandGroup(name: "Host interfaces", subcommands: [
+                InterfaceBeginCommand.self, InterfaceCommitCommand.self, InterfaceRollbackCommand.self, InterfaceStatusCommand.self,
+            ]),
             CommandGroup(name: "Offline", subcommands: [ConformanceCommand.self, XMLCommand.self]),
         ]
     )
