@@ -54,8 +54,9 @@ public enum HostInterfaceChange: Sendable, Equatable, CustomStringConvertible {
     public static func linkPlan(from current: HostInterfaceSnapshot, to target: HostInterfaceSnapshot) -> [HostInterfaceChange] {
         var changes: [HostInterfaceChange] = []
         var deleted: Set<String> = []
+        let wantedLinks = target.linksByName
         for link in current.links where link.kind != nil && !deleted.contains(link.name) {
-            let wanted = target.link(named: link.name)
+            let wanted = wantedLinks[link.name]
             guard wanted == nil || wanted?.kind != link.kind else { continue }
             changes.append(.deleteLink(link.name))
             deleted.insert(link.name)
@@ -100,7 +101,8 @@ public enum HostInterfaceChange: Sendable, Equatable, CustomStringConvertible {
     public static func addressPlan(from current: HostInterfaceSnapshot, to target: HostInterfaceSnapshot) -> [HostInterfaceChange] {
         let have = Set(current.addresses)
         let want = Set(target.addresses)
-        return current.addresses.filter { !want.contains($0) && target.link(named: $0.link) != nil }.map { .deleteAddress($0) }
+        let links = target.linksByName
+        return current.addresses.filter { !want.contains($0) && links[$0.link] != nil }.map { .deleteAddress($0) }
             + target.addresses.filter { !have.contains($0) }.map { .addAddress($0) }
     }
 

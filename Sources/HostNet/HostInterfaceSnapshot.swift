@@ -141,6 +141,9 @@ public struct HostInterfaceSnapshot: Codable, Sendable, Equatable {
     /// The link called `name`.
     public func link(named name: String) -> Link? { links.first { $0.name == name } }
 
+    /// Links by name (plans over thousands of links look each one up).
+    public var linksByName: [String: Link] { Dictionary(links.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }) }
+
     /// Whether an address belongs in a snapshot: IPv6 link-local addresses are the kernel's, made
     /// again whenever a link comes up, so they are neither compared nor restored.
     public static func isInScope(address: IPAddress) -> Bool {

@@ -70,13 +70,15 @@ public struct LinuxHostInterfaces: HostInterfaceState {
         let phases: [(HostInterfaceSnapshot, HostInterfaceSnapshot) -> [HostInterfaceChange]] = [
             HostInterfaceChange.linkPlan, HostInterfaceChange.addressPlan, HostInterfaceChange.routePlan,
         ]
+        // The kernel is read again only after changes: a phase that changes nothing hands the same
+        // reading to the next one.
+        var current = try Self.snapshot(netlink, excluding: ownership)
         for phase in phases {
             var failures: [String] = []
-            for _ in 0..<3 {
-                let plan = phase(try Self.snapshot(netlink, excluding: ownership), snapshot)
+            var left = phase(current, snapshot)
+            for _ in 0..<3 where !left.isEmpty {
                 failures = []
-                guard !plan.isEmpty else { break }
-                for change in plan {
+                for change in left {
                     do {
                         try apply(change, netlink)
                         applied.append(change)
@@ -84,8 +86,9 @@ public struct LinuxHostInterfaces: HostInterfaceState {
                         failures.append("\(change): \(error.detail)")
                     }
                 }
+                current = try Self.snapshot(netlink, excluding: ownership)
+                left = phase(current, snapshot)
             }
-            let left = phase(try Self.snapshot(netlink, excluding: ownership), snapshot)
             if !left.isEmpty {
                 let detail = failures.isEmpty ? left.map(\.description) : failures
                 throw PatchbayError(.operationFailed, "host interfaces not fully restored: " + detail.joined(separator: "; "),
