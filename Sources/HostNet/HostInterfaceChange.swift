@@ -46,7 +46,11 @@ public enum HostInterfaceChange: Sendable, Equatable, CustomStringConvertible {
 
     /// Every change from `current` to `target`, links first, then addresses, then routes.
     public static func plan(from current: HostInterfaceSnapshot, to target: HostInterfaceSnapshot) -> [HostInterfaceChange] {
-        linkPlan(from: current, to: target) + addressPlan(from: current, to: target) + routePlan(from: current, to: target)
+        let links = linkPlan(from: current, to: target)
+        // Addresses and routes go onto links the link changes re-create.
+        var relinked = current
+        for case .createLink(let link) in links { relinked.links.append(link) }
+        return links + addressPlan(from: relinked, to: target) + routePlan(from: relinked, to: target)
     }
 
     /// Link changes in the order they must happen: deletions, creations, releases from masters,
@@ -102,15 +106,18 @@ public enum HostInterfaceChange: Sendable, Equatable, CustomStringConvertible {
         let have = Set(current.addresses)
         let want = Set(target.addresses)
         let links = target.linksByName
+        let present = current.linksByName
+        // Addresses of a link that is not there (one that could not be re-created) cannot be added.
         return current.addresses.filter { !want.contains($0) && links[$0.link] != nil }.map { .deleteAddress($0) }
-            + target.addresses.filter { !have.contains($0) }.map { .addAddress($0) }
+            + target.addresses.filter { !have.contains($0) && present[$0.link] != nil }.map { .addAddress($0) }
     }
 
     /// Route removals, then additions.
     public static func routePlan(from current: HostInterfaceSnapshot, to target: HostInterfaceSnapshot) -> [HostInterfaceChange] {
         let have = Set(current.routes)
         let want = Set(target.routes)
+        let present = current.linksByName
         return current.routes.filter { !want.contains($0) }.map { .deleteRoute($0) }
-            + target.routes.filter { !have.contains($0) }.map { .addRoute($0) }
+            + target.routes.filter { !have.contains($0) && ($0.device.map { present[$0] != nil } ?? true) }.map { .addRoute($0) }
     }
 }

@@ -31,7 +31,7 @@ public struct LinuxHostInterfaces: HostInterfaceState {
         var links: [HostInterfaceSnapshot.Link] = []
         for link in all {
             let master = link.masterIndex.flatMap { names[$0] }
-            guard !ownership.owns(name: link.name, group: link.group, master: master) else { continue }
+            guard !ownership.owns(name: link.name, group: link.group, master: master, kind: link.kind) else { continue }
             inScope[link.index] = link.name
             let peer = link.kind == "veth" ? link.lowerIndex.flatMap { names[$0] } : nil
             links.append(HostInterfaceSnapshot.Link(name: link.name, index: link.index, kind: link.kind, mtu: link.mtu,
@@ -76,9 +76,10 @@ public struct LinuxHostInterfaces: HostInterfaceState {
         for phase in phases {
             var failures: [String] = []
             var left = phase(current, snapshot)
-            for _ in 0..<3 where !left.isEmpty {
+            for _ in 0..<3 where left.contains(where: { if case .cannotRecreate = $0 { false } else { true } }) {
                 failures = []
                 for change in left {
+                    if case .cannotRecreate = change { continue }
                     do {
                         try apply(change, netlink)
                         applied.append(change)
@@ -89,6 +90,11 @@ public struct LinuxHostInterfaces: HostInterfaceState {
                 current = try Self.snapshot(netlink, excluding: ownership)
                 left = phase(current, snapshot)
             }
+            // A physical link that went away cannot come back by software: the rest is restored
+            // and the rollback reports it instead of failing on it.
+            let gone = left.filter { if case .cannotRecreate = $0 { true } else { false } }
+            applied += gone
+            left.removeAll { if case .cannotRecreate = $0 { true } else { false } }
             if !left.isEmpty {
                 let detail = failures.isEmpty ? left.map(\.description) : failures
                 throw PatchbayError(.operationFailed, "host interfaces not fully restored: " + detail.joined(separator: "; "),

@@ -1,4 +1,6 @@
 import Foundation
+import Glibc
+import HostOS
 import HostNet
 import NetCore
 import Netlink
@@ -110,5 +112,60 @@ struct HostInterfaceSnapshotTests {
             addresses: [.init(link: "eth0", address: "fd00::1", prefix: 64)], routes: [])
         let decoded = try JSONDecoder().decode(HostInterfaceSnapshot.self, from: JSONEncoder().encode(snapshot))
         #expect(decoded == snapshot)
+    }
+}
+
+/// Taps, a vanished physical link, and the reachability probe.
+@Suite("Host interface snapshot scope", .serialized)
+struct HostInterfaceScopeTests {
+    @Test func tapsAreNeverInScopeAndAVanishedDeviceDoesNotBlockTheRest() throws {
+        try TestNamespace.with { ns in
+            try HostInterfaceSnapshotTests.makeHost(ns)
+            let host = LinuxHostInterfaces(namespace: ns.path)
+            let ownership = InterfaceOwnership(names: ["pbnet0"])
+            // A guest tap with a name of the user's choosing, unplugged.
+            try ns.exec(["ip", "tuntap", "add", "dev", "guest0", "mode", "tap"])
+            var before = try host.snapshot(excluding: ownership)
+            #expect(before.link(named: "guest0") == nil)
+            // Pretend a physical device (no kind) existed at begin and was unplugged since.
+            before.links.append(.init(name: "eth9", kind: nil, mtu: 1500, mac: nil, up: true, master: nil))
+            before.addresses.append(.init(link: "eth9", address: "10.99.0.1", prefix: 24))
+            let snapshot = HostInterfaceSnapshot(links: before.links, addresses: before.addresses, routes: before.routes)
+            try ns.exec(["ip", "tuntap", "add", "dev", "guest1", "mode", "tap"])
+            try ns.exec(["ip", "addr", "del", "10.2.0.1/24", "dev", "veth1"])
+            let changes = try host.restore(snapshot, excluding: ownership)
+            #expect(changes.contains { if case .cannotRecreate(let link) = $0 { link.name == "eth9" } else { false } })
+            let netlink = try Rtnetlink(namespace: ns.path)
+            #expect(try netlink.link(named: InterfaceName("guest1")) != nil, "a tap made during the transaction stays")
+            #expect(try netlink.addresses(of: InterfaceName("veth1")).map(\.address.description).contains("10.2.0.1"))
+        }
+    }
+
+    @Test func tcpProbeConnectsOrExplains() throws {
+        try TestNamespace.with { ns in
+            try ns.exec(["ip", "link", "set", "lo", "up"])
+            let result = try NetworkNamespace.run(in: ns.path) { () throws(PatchbayError) -> (Bool, String) in
+                let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                defer { close(listener) }
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = UInt16(2222).bigEndian
+                address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+                _ = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                listen(listener, 4)
+                let probe = TCPReachabilityProbe()
+                try probe.checkTCP(IPAddress("127.0.0.1"), port: 2222, timeout: 5)
+                do throws(PatchbayError) {
+                    try probe.checkTCP(IPAddress("127.0.0.1"), port: 2223, timeout: 5)
+                    return (false, "")
+                } catch {
+                    return (true, error.detail)
+                }
+            }.get()
+            #expect(result.0)
+            #expect(result.1 == "127.0.0.1:2223 is not reachable over TCP: Connection refused")
+        }
     }
 }
