@@ -47,13 +47,21 @@ extension HostInterfaceDriver {
 
     /// Rolls back the transaction `armed` if it is still the pending one and its deadline has passed.
     func expire(generation armed: Int) {
-        let record: InterfaceRollbackRecord? = lock.withLock {
-            guard armed == generation, let pending = transaction, let deadline = pending.deadline, Self.now() >= deadline else {
-                return nil
-            }
-            return try? undo(pending, reason: .deadline)
+        enum Outcome { case none, early(Double), rolledBack(InterfaceRollbackRecord), failed(PatchbayError) }
+        let outcome: Outcome = lock.withLock {
+            guard armed == generation, let pending = transaction, let deadline = pending.deadline else { return .none }
+            // The timer sleeps on the monotonic clock, the deadline is wall time: if the wall clock
+            // was set back meanwhile, wait for the rest instead of never rolling back.
+            let left = deadline - Self.now()
+            if left > 0 { return .early(left) }
+            do throws(PatchbayError) { return .rolledBack(try undo(pending, reason: .deadline)) } catch { return .failed(error) }
         }
-        if let record { onAutomaticRollback?(record) }
+        switch outcome {
+        case .none: break
+        case .early(let seconds): armDeadline(generation: armed, after: seconds)
+        case .rolledBack(let record): onAutomaticRollback?(record)
+        case .failed(let error): onAutomaticRollbackFailure?(error)
+        }
     }
 
     /// Drops the pending transaction, keeping every change. With a confirmation rule, the commit is

@@ -37,6 +37,8 @@ public final class HostInterfaceDriver: @unchecked Sendable {
     public internal(set) var lastAutomaticRollback: InterfaceRollbackRecord?
     /// Called after an automatic rollback (the daemon logs it).
     public var onAutomaticRollback: (@Sendable (InterfaceRollbackRecord) -> Void)?
+    /// Called when a deadline rollback fails (the transaction stays pending and reported).
+    public var onAutomaticRollbackFailure: (@Sendable (PatchbayError) -> Void)?
 
     /// Opens the driver: definitions from `configDirectory/interfaces`, a pending transaction from
     /// `configDirectory/interface-transaction.json`. Call `recover()` next to roll a leftover back.

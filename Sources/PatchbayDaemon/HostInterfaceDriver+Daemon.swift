@@ -19,6 +19,10 @@ extension HostInterfaceDriver {
                 "reason": "\(record.reason.rawValue)", "age": "\(Int(record.age)) s", "undone": "\(record.undone.joined(separator: "; "))",
             ])
         }
+        driver.onAutomaticRollbackFailure = { error in
+            logger.error("interface transaction deadline passed but the rollback failed; it stays pending",
+                         metadata: ["error": "\(error.message)"])
+        }
         do {
             try driver.recover()
         } catch {

@@ -97,6 +97,9 @@ struct InterfaceVirshTests {
     func deadlineThroughTheCLI() throws {
         try DaemonHarness.with { daemon in
             try Self.prepareHost(daemon)
+            // A network using veth1 as its forward device: it must be named before commit.
+            let uplink = "<network><name>uplink</name><forward mode='bridge'><interface dev='veth1'/></forward></network>"
+            #expect(try daemon.virsh("net-define", try daemon.file("uplink.xml", uplink)).status == 0)
             let before = try Self.snapshot(daemon)
             var result = try daemon.interfaceCLI("iface-begin", "--timeout", "2")
             #expect(result.status == 0 && result.output.contains("rolls back in 2 s"), "\(result)")
@@ -104,11 +107,31 @@ struct InterfaceVirshTests {
             _ = try Self.ip(daemon, "route del 10.70.0.0/16")
             result = try daemon.interfaceCLI("iface-status")
             #expect(result.output.contains("rollback would: set MTU of veth1 to 1500"), "\(result)")
+            #expect(result.output.contains("networks depending on changed devices: uplink"), "\(result)")
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline, try Self.snapshot(daemon).normalized != before.normalized { usleep(50_000) }
             #expect(try Self.snapshot(daemon).normalized == before.normalized)
             #expect(try daemon.interfaceCLI("iface-status").output.contains("no interface transaction is pending"))
             #expect(daemon.log(tail: 50).contains("rolled back by itself"))
+        }
+    }
+
+    @Test("a confirmation rule refuses a commit that lost the path")
+    func confirmationRule() throws {
+        try DaemonHarness.with { daemon in
+            try Self.prepareHost(daemon)
+            var result = try daemon.interfaceCLI("iface-begin", "--confirm", "10.7.0.2:22")
+            #expect(result.status == 0, "\(result)")
+            result = try daemon.iface("iface-commit")
+            #expect(result.status != 0, "\(result)")
+            #expect(result.errors.contains("commit refused by the confirmation rule: 10.7.0.2:22 is not reachable over TCP"), "\(result)")
+            result = try daemon.iface("iface-begin")
+            #expect(result.errors.contains("an interface transaction is already pending") && result.errors.contains("s ago"), "\(result)")
+            #expect(try daemon.iface("iface-rollback").status == 0)
+            #expect(try daemon.interfaceCLI("iface-begin", "--confirm", "nonsense").status != 0)
+            #expect(try daemon.interfaceCLI("iface-status").output.contains("no interface transaction is pending"))
+            let readOnly = try Shell.run(DaemonHarness.cli, ["-c", daemon.interfaceSocket + "-ro", "iface-begin", "--timeout", "5"])
+            #expect(readOnly.status != 0, "\(readOnly)")
         }
     }
 
