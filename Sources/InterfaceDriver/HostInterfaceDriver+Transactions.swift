@@ -98,10 +98,7 @@ extension HostInterfaceDriver {
             guard let pending = transaction else { return nil }
             return try undo(pending, reason: .foundAtStart)
         }
-        if let record {
-            lastAutomaticRollback = record
-            onAutomaticRollback?(record)
-        }
+        if let record { onAutomaticRollback?(record) }
         return record
     }
 
@@ -159,7 +156,7 @@ extension HostInterfaceDriver {
         transaction = nil
         generation += 1
         let record = InterfaceRollbackRecord(reason: reason, age: Self.now() - pending.began, undone: undone)
-        if reason != .requested { lastAutomaticRollback = record }
+        if reason != .requested { lastAutomatic = record }
         return record
     }
 

@@ -34,7 +34,8 @@ public final class HostInterfaceDriver: @unchecked Sendable {
     /// Incremented at every begin, so a deadline timer only ends the transaction it was armed for.
     var generation = 0
     /// The last rollback the driver did by itself (deadline or start), for reports.
-    public internal(set) var lastAutomaticRollback: InterfaceRollbackRecord?
+    public var lastAutomaticRollback: InterfaceRollbackRecord? { lock.withLock { lastAutomatic } }
+    var lastAutomatic: InterfaceRollbackRecord?
     /// Called after an automatic rollback (the daemon logs it).
     public var onAutomaticRollback: (@Sendable (InterfaceRollbackRecord) -> Void)?
     /// Called when a deadline rollback fails (the transaction stays pending and reported).

@@ -51,11 +51,20 @@ extension Dispatcher {
             // Host network devices exist while they are listed, and are not defined by anyone.
             return IntRet(procedure == .nodeDeviceIsActive ? 1 : 0)
         case .connectNodeDeviceEventRegisterAny:
-            _ = try arguments(ConnectNodeDeviceEventRegisterAnyArgs.self, procedure, payload)
-            return EventCallbackMessage(callbackID: broker.register(session, kind: .nodeDevice, network: nil))
+            let args = try arguments(ConnectNodeDeviceEventRegisterAnyArgs.self, procedure, payload)
+            // VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE (0) and _UPDATE (1).
+            guard args.eventID == 0 || args.eventID == 1 else {
+                throw PatchbayError(.invalidArg, "unsupported event ID \(args.eventID)", domain: .nodeDevice)
+            }
+            let kind: EventBroker.Kind = args.eventID == 0 ? .nodeDevice : .nodeDeviceUpdate
+            return EventCallbackMessage(callbackID: broker.register(session, kind: kind, network: nil))
         case .connectNodeDeviceEventDeregisterAny:
             let args = try arguments(EventCallbackMessage.self, procedure, payload)
-            try broker.deregister(session, kind: .nodeDevice, callbackID: args.callbackID)
+            do {
+                try broker.deregister(session, kind: .nodeDevice, callbackID: args.callbackID)
+            } catch {
+                try broker.deregister(session, kind: .nodeDeviceUpdate, callbackID: args.callbackID)
+            }
             return XDRVoid()
         default:
             return nil

@@ -15,8 +15,11 @@ public final class EventBroker: @unchecked Sendable {
     public enum Kind: Sendable, Equatable {
         /// libvirt's network lifecycle events (NETWORK_EVENT_LIFECYCLE).
         case networkLifecycle
-        /// libvirt's node device events (lifecycle: network devices created and deleted).
+        /// libvirt's node device lifecycle events (network devices created and deleted).
         case nodeDevice
+        /// libvirt's node device update events (registered, never produced: a link's state is not a
+        /// change of its node device document's identity).
+        case nodeDeviceUpdate
         /// Patchbay's port events.
         case port
     }

@@ -7,6 +7,8 @@ final class FakeHostInterfaces: HostInterfaceConfigurator, @unchecked Sendable {
     private let lock = Lock()
     private var state: HostInterfaceSnapshot
     private(set) var restores = 0
+    /// Restores that fail (as a crash in the middle of one would leave things) before one succeeds.
+    var failingRestores = 0
 
     init(_ state: HostInterfaceSnapshot) { self.state = state }
 
@@ -28,6 +30,15 @@ final class FakeHostInterfaces: HostInterfaceConfigurator, @unchecked Sendable {
     }
 
     func restore(_ snapshot: HostInterfaceSnapshot, excluding ownership: InterfaceOwnership) throws(PatchbayError) -> [HostInterfaceChange] {
+        let fails = lock.withLock { () -> Bool in
+            defer { failingRestores = max(failingRestores - 1, 0) }
+            return failingRestores > 0
+        }
+        if fails {
+            // Half done: the addresses come back, the rest does not.
+            change { $0.addresses = snapshot.addresses }
+            throw PatchbayError(.systemError, "Unable to change interface 'eth0': Device or resource busy")
+        }
         let plan = HostInterfaceChange.plan(from: try self.snapshot(excluding: ownership), to: snapshot)
         change { state in
             let owned = state.links.filter { ownership.owns(name: $0.name, group: 0, master: $0.master) }

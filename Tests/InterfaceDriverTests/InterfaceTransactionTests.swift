@@ -158,6 +158,27 @@ struct InterfaceTransactionTests {
         #expect(try restarted.recover() == nil)
     }
 
+    @Test func aRollbackThatFailsHalfwayStaysPendingAndIsFinishedAtTheNextStart() throws {
+        let directory = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let host = FakeHostInterfaces(Self.host)
+        do {
+            let driver = try Self.driver(directory, host)
+            try driver.begin()
+            try driver.define(xml: Self.bridgeXML)
+            try driver.create(name: "br1")
+            host.change { $0.addresses.removeAll() }
+            host.failingRestores = 1
+            #expect(throws: PatchbayError.self) { try driver.rollback() }
+            #expect(try driver.status() != nil, "the transaction is kept until the host is back")
+            #expect(FileManager.default.fileExists(atPath: directory + "/interface-transaction.json"))
+        }
+        let restarted = try Self.driver(directory, host)
+        #expect(try restarted.recover()?.reason == .foundAtStart)
+        #expect(try host.snapshot(excluding: InterfaceOwnership(names: ["pbnet0"])) == Self.host.removing("pbnet0"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/interface-transaction.json"))
+    }
+
     @Test func invalidArgumentsAreRefusedBeforeAnythingIsWritten() throws {
         let directory = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
