@@ -100,7 +100,7 @@ struct InterfaceTransactionTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let host = FakeHostInterfaces(Self.host)
         let driver = try Self.driver(directory, host)
-        try driver.begin(timeout: 0.5)
+        try driver.begin(timeout: 2)
         host.change { $0.routes.removeAll() }
         #expect(try driver.status()?.remaining ?? 0 > 0)
         #expect(try Self.waitUntil { try driver.status() == nil })

@@ -101,8 +101,9 @@ struct InterfaceVirshTests {
             let uplink = "<network><name>uplink</name><forward mode='bridge'><interface dev='veth1'/></forward></network>"
             #expect(try daemon.virsh("net-define", try daemon.file("uplink.xml", uplink)).status == 0)
             let before = try Self.snapshot(daemon)
-            var result = try daemon.interfaceCLI("iface-begin", "--timeout", "2")
-            #expect(result.status == 0 && result.output.contains("rolls back in 2 s"), "\(result)")
+            // Long enough for the status below to come first on a loaded machine.
+            var result = try daemon.interfaceCLI("iface-begin", "--timeout", "8")
+            #expect(result.status == 0 && result.output.contains("rolls back in 8 s"), "\(result)")
             _ = try Self.ip(daemon, "link set veth1 mtu 1400")
             _ = try Self.ip(daemon, "route del 10.70.0.0/16")
             result = try daemon.interfaceCLI("iface-status")
