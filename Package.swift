@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(
             name: "PatchbaydTests",
             dependencies: [
-                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport", "HostNet",
+                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport", "HostNet", "Netlink",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,8 @@
 import Foundation
 import Glibc
 import HostNet
+import NetCore
+import Netlink
 import Testing
 
 /// The real virsh against patchbayd's interface and node device sockets, in the daemon's namespace.
@@ -157,6 +159,49 @@ struct InterfaceVirshTests {
             #expect(!(try daemon.iface("iface-list", "--all").output.contains("br9")))
             #expect(daemon.log(tail: 50).contains("found at start"))
             #expect(try Self.ip(daemon, "link show pbt1").status == 0)
+        }
+    }
+
+    @Test("SIGKILL while the daemon is enslaving 150 ports, then restart: the host is back")
+    func sigkillInTheMiddleOfChanges() throws {
+        try DaemonHarness.with { daemon in
+            let ports = 150
+            let batch = (0..<ports).map { "link add pbp\($0) type veth peer name pbq\($0)" }.joined(separator: "\n") + "\n"
+            #expect(try Shell.run("/usr/sbin/ip", ["-n", daemon.namespace, "-batch", "-"], input: batch).status == 0)
+            let before = try Self.snapshot(daemon)
+            let portsXML = (0..<ports).map { "<interface type='ethernet' name='pbp\($0)'/>" }.joined()
+            let xml = try daemon.file("big.xml", "<interface type='bridge' name='brbig'><bridge stp='off'>\(portsXML)</bridge></interface>")
+            #expect(try daemon.iface("iface-begin").status == 0)
+            #expect(try daemon.iface("iface-define", xml).status == 0)
+            let starter = Process()
+            starter.executableURL = URL(fileURLWithPath: "/usr/bin/virsh")
+            starter.arguments = ["-c", daemon.interfaceURI, "iface-start", "brbig"]
+            starter.standardOutput = FileHandle.nullDevice
+            starter.standardError = FileHandle.nullDevice
+            try starter.run()
+            // Kill the daemon as soon as the first port is in the bridge.
+            let netlink = try Rtnetlink(namespace: "/run/netns/\(daemon.namespace)")
+            let bridgeName = try InterfaceName("brbig")
+            let deadline = Date().addingTimeInterval(30)
+            var attached = 0
+            while Date() < deadline {
+                if let bridge = try netlink.link(named: bridgeName),
+                   try netlink.link(named: InterfaceName("pbp0"))?.masterIndex == bridge.index {
+                    daemon.send(signal: SIGKILL)
+                    attached = try netlink.links().filter { $0.masterIndex == bridge.index }.count
+                    break
+                }
+                usleep(200)
+            }
+            starter.waitUntilExit()
+            print("SIGKILL with \(attached) of \(ports) ports enslaved")
+            #expect(attached > 0)
+            #expect(try Self.snapshot(daemon).normalized != before.normalized)
+            let start = Date()
+            try daemon.start()
+            print("rollback after SIGKILL mid-change: restart to host restored in \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
+            #expect(try Self.snapshot(daemon).normalized == before.normalized)
+            #expect(try netlink.link(named: bridgeName) == nil)
         }
     }
 
