@@ -8,7 +8,7 @@ import Netlink
 public protocol NetDeviceSource: Sendable {
     /// Every network device now.
     func devices() throws(PatchbayError) -> [NetNodeDevice]
-    /// The device a link describes (used for links announced by the link monitor).
+    /// The device a link describes, without its features (enough to name a device a link event announces).
     func device(for link: LinkInfo) -> NetNodeDevice
     /// The `computer` root device.
     func computer() -> ComputerNodeDevice
@@ -29,7 +29,20 @@ public struct LinuxNetDevices: NetDeviceSource {
     }
 
     public func devices() throws(PatchbayError) -> [NetNodeDevice] {
-        try Rtnetlink(in: namespace).links().map(device(for:)).sorted { $0.name < $1.name }
+        let links = try Rtnetlink(in: namespace).links()
+        let names = links.map(\.name)
+        // ethtool answers in the namespace the asking socket lives in.
+        let features: [[String]]
+        if let namespace {
+            features = try NetworkNamespace.run(in: namespace) { () throws(PatchbayError) in names.map(EthtoolFeatures.of) }.get()
+        } else {
+            features = names.map(EthtoolFeatures.of)
+        }
+        return zip(links, features).map { link, features in
+            var device = device(for: link)
+            device.features = features
+            return device
+        }.sorted { $0.name < $1.name }
     }
 
     public func device(for link: LinkInfo) -> NetNodeDevice {

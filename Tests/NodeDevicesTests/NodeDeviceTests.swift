@@ -48,6 +48,10 @@ struct NodeDeviceTests {
             #expect(names.contains("net_pbv0_02_00_00_00_00_0a"))
             #expect(try driver.list(capability: "net").contains("net_lo_00_00_00_00_00_00"))
             #expect(try driver.parent(name: "net_pbv0_02_00_00_00_00_0a") == "computer")
+            // A veth offloads checksums and scatter-gather, and has no LRO.
+            let xml = try driver.xml(name: "net_pbv0_02_00_00_00_00_0a")
+            #expect(xml.contains("<feature name='rx'/>") && xml.contains("<feature name='sg'/>"), "\(xml)")
+            #expect(!xml.contains("<feature name='lro'/>"), "\(xml)")
             #expect(try driver.parent(name: "computer") == nil)
             #expect(throws: PatchbayError(.noNodeDevice, "no node device with matching name 'net_x'", domain: .nodeDevice)) {
                 try driver.xml(name: "net_x")
