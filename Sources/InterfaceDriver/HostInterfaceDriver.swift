@@ -162,10 +162,23 @@ public final class HostInterfaceDriver: @unchecked Sendable {
 
     // MARK: definitions and lifecycle
 
+    /// Refuses a definition that names one of Patchbay's own devices (a network's bridge, a guest's
+    /// tap...) as the interface or as a bridge port: those are the network and guest drivers'.
+    func checkNotOwned(_ definition: HostInterfaceDefinition) throws(PatchbayError) {
+        var names = [definition.name.value]
+        if case .bridge(let bridge) = definition.kind { names += bridge.ports.map(\.name.value) }
+        let owned = ownership()
+        for name in names where owned.owns(name: name, group: 0, master: nil) {
+            throw PatchbayError(.operationInvalid, "'\(name)' is a device Patchbay manages for its networks or guests, "
+                                + "not a host interface", domain: .interface)
+        }
+    }
+
     /// Stores a definition (replacing one of the same name) and returns its summary.
     @discardableResult
     public func define(xml: String) throws(PatchbayError) -> InterfaceSummary {
         let definition = try HostInterfaceDefinition.parse(xml: xml)
+        try checkNotOwned(definition)
         try lock.withLock { () throws(PatchbayError) in
             try AtomicFile.write(definition.formatted(), to: definitionPath(definition.name.value))
             definitions[definition.name.value] = definition
@@ -190,6 +203,8 @@ public final class HostInterfaceDriver: @unchecked Sendable {
             guard let definition = definitions[name] else {
                 throw PatchbayError(.noInterface, "couldn't find interface named '\(name)'", domain: .interface)
             }
+            // A network started since the definition was stored may own one of its devices now.
+            try checkNotOwned(definition)
             try host.start(definition)
         }
     }

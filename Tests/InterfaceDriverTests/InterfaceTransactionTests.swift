@@ -179,6 +179,20 @@ struct InterfaceTransactionTests {
         #expect(!FileManager.default.fileExists(atPath: directory + "/interface-transaction.json"))
     }
 
+    @Test func patchbaysOwnDevicesCannotBeDefinedAsHostInterfaces() throws {
+        let directory = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let driver = try Self.driver(directory, FakeHostInterfaces(Self.host))
+        #expect(throws: PatchbayError(.operationInvalid, "'pbnet0' is a device Patchbay manages for its networks or guests, not a host interface",
+                                      domain: .interface)) {
+            try driver.define(xml: "<interface type='bridge' name='pbnet0'><bridge/></interface>")
+        }
+        #expect(throws: PatchbayError.self) {
+            try driver.define(xml: "<interface type='bridge' name='br1'><bridge><interface type='ethernet' name='vnet3'/></bridge></interface>")
+        }
+        #expect(try driver.list().map(\.name) == ["eth0", "lo"])
+    }
+
     @Test func invalidArgumentsAreRefusedBeforeAnythingIsWritten() throws {
         let directory = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
