@@ -6,9 +6,11 @@ import Netlink
 
 /// Where node devices come from: the host's network links, and the machine itself.
 public protocol NetDeviceSource: Sendable {
-    /// Every network device now.
+    /// Every network device now, without features (listing needs names only).
     func devices() throws(PatchbayError) -> [NetNodeDevice]
-    /// The device a link describes, without its features (enough to name a device a link event announces).
+    /// The offload features of the device on `interface`.
+    func features(of interface: String) throws(PatchbayError) -> [String]
+    /// The device a link describes, without its features.
     func device(for link: LinkInfo) -> NetNodeDevice
     /// The `computer` root device.
     func computer() -> ComputerNodeDevice
@@ -29,20 +31,13 @@ public struct LinuxNetDevices: NetDeviceSource {
     }
 
     public func devices() throws(PatchbayError) -> [NetNodeDevice] {
-        let links = try Rtnetlink(in: namespace).links()
-        let names = links.map(\.name)
+        try Rtnetlink(in: namespace).links().map(device(for:)).sorted { $0.name < $1.name }
+    }
+
+    public func features(of interface: String) throws(PatchbayError) -> [String] {
         // ethtool answers in the namespace the asking socket lives in.
-        let features: [[String]]
-        if let namespace {
-            features = try NetworkNamespace.run(in: namespace) { () throws(PatchbayError) in names.map(EthtoolFeatures.of) }.get()
-        } else {
-            features = names.map(EthtoolFeatures.of)
-        }
-        return zip(links, features).map { link, features in
-            var device = device(for: link)
-            device.features = features
-            return device
-        }.sorted { $0.name < $1.name }
+        guard let namespace else { return EthtoolFeatures.of(interface) }
+        return try NetworkNamespace.run(in: namespace) { () throws(PatchbayError) in EthtoolFeatures.of(interface) }.get()
     }
 
     public func device(for link: LinkInfo) -> NetNodeDevice {

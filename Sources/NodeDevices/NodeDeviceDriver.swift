@@ -34,7 +34,9 @@ public final class NodeDeviceDriver: @unchecked Sendable {
     /// The document of the device `name`.
     public func xml(name: String) throws(PatchbayError) -> String {
         if name == ComputerNodeDevice.name { return source.computer().formatted }
-        return try device(name).formatted
+        var device = try device(name)
+        device.features = try source.features(of: device.interface)
+        return device.formatted
     }
 
     /// The parent of `name` (nil for `computer`).
@@ -43,11 +45,11 @@ public final class NodeDeviceDriver: @unchecked Sendable {
         return try device(name).parent
     }
 
-    /// Capability names of `name` (`net` or `system`).
+    /// Capability names of `name` (`net` or `system`; the 80203 sub-capability is not one of them, as in libvirt).
     public func capabilities(name: String) throws(PatchbayError) -> [String] {
         if name == ComputerNodeDevice.name { return ["system"] }
-        let device = try device(name)
-        return device.ethernet ? ["net", "80203"] : ["net"]
+        _ = try device(name)
+        return ["net"]
     }
 
     /// Refuses unknown names with libvirt's error.
