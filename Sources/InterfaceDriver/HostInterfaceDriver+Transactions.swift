@@ -148,6 +148,7 @@ extension HostInterfaceDriver {
         for (name, text) in pending.definitions { restored[name] = try HostInterfaceDefinition.parse(xml: text) }
         for name in definitions.keys where restored[name] == nil { try AtomicFile.remove(definitionPath(name)) }
         for (name, definition) in restored where definitions[name] != definition {
+            try AtomicFile.makeDirectory(definitionsDirectory)
             try AtomicFile.write(definition.formatted(), to: definitionPath(name))
         }
         definitions = restored

@@ -55,8 +55,9 @@ public final class HostInterfaceDriver: @unchecked Sendable {
         self.dependents = dependents
         definitionsDirectory = configDirectory + "/interfaces"
         transactionPath = configDirectory + "/interface-transaction.json"
+        // The definitions directory is made by the first definition: a config directory of a
+        // daemon that never stored one stays as the network driver left it.
         try AtomicFile.makeDirectory(configDirectory)
-        try AtomicFile.makeDirectory(definitionsDirectory)
         for file in AtomicFile.list(definitionsDirectory, suffix: ".xml") {
             guard let text = AtomicFile.readText(definitionsDirectory + "/" + file) else { continue }
             let definition = try HostInterfaceDefinition.parse(xml: text)
@@ -180,6 +181,7 @@ public final class HostInterfaceDriver: @unchecked Sendable {
         let definition = try HostInterfaceDefinition.parse(xml: xml)
         try checkNotOwned(definition)
         try lock.withLock { () throws(PatchbayError) in
+            try AtomicFile.makeDirectory(definitionsDirectory)
             try AtomicFile.write(definition.formatted(), to: definitionPath(definition.name.value))
             definitions[definition.name.value] = definition
         }
