@@ -28,11 +28,11 @@ let package = Package(
         .target(name: "Netlink", dependencies: ["NetCore", "CLinuxUAPI", "HostOS"]),
         .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI", "HostOS"]),
         .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet", "HostOS"]),
-        .target(name: "InterfaceDriver", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "HostOS"]),
-        .target(name: "NodeDevices", dependencies: ["NetCore", "NetConf", "Netlink", "HostOS"]),
         .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
         .target(name: "QEMUCommandLine", dependencies: ["NetCore", "NetXML", "NetConf"]),
         .target(name: "GuestDriver", dependencies: ["NetCore"]),
+        .target(name: "InterfaceDriver", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "HostOS"]),
+        .target(name: "NodeDevices", dependencies: ["NetCore", "NetConf", "Netlink", "HostOS"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "QEMUCommandLine"]),
         .target(
             name: "PatchbayDaemon",
