@@ -32,11 +32,13 @@ let package = Package(
         .target(name: "QMP", dependencies: ["NetCore", "HostOS", "CLinuxUAPI"]),
         .target(name: "QEMUCommandLine", dependencies: ["NetCore", "NetXML", "NetConf"]),
         .target(name: "GuestDriver", dependencies: ["NetCore", "NetXML", "NetConf", "HostOS", "HostNet", "NetDriver", "QEMUCommandLine", "QMP"]),
+        .target(name: "InterfaceDriver", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "HostOS"]),
+        .target(name: "NodeDevices", dependencies: ["NetCore", "NetConf", "Netlink", "HostOS"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "QEMUCommandLine"]),
         .target(
             name: "PatchbayDaemon",
             dependencies: [
-                "NetDriver", "RemoteProtocol", "NetCore", "NetConf", "GuestDriver", "HostOS",
+                "NetDriver", "RemoteProtocol", "NetCore", "NetConf", "GuestDriver", "HostOS", "InterfaceDriver", "HostNet", "NodeDevices",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -71,6 +73,8 @@ let package = Package(
         .testTarget(name: "HostOSTests", dependencies: ["HostOS", "NetCore", "TestSupport"]),
         .testTarget(name: "QMPTests", dependencies: ["QMP", "HostOS", "HostNet", "NetCore", "CLinuxUAPI", "TestSupport"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "InterfaceDriverTests", dependencies: ["InterfaceDriver", "HostNet", "NetConf", "NetCore", "Netlink", "TestSupport"]),
+        .testTarget(name: "NodeDevicesTests", dependencies: ["NodeDevices", "NetConf", "NetCore", "Netlink", "TestSupport"]),
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "HostOS", "Netlink", "NetConf", "NetCore", "TestSupport"]),
         .executableTarget(
             name: "patchbay-driver-torture",
@@ -90,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "PatchbaydTests",
             dependencies: [
-                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport", "GuestDriver",
+                "PatchbayDaemon", "PatchbayClient", "RemoteProtocol", "NetDriver", "NetConf", "NetCore", "TestSupport", "GuestDriver", "HostNet", "Netlink",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -36,6 +36,8 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
     case configUnsupported = 67
     /// VIR_ERR_ARGUMENT_UNSUPPORTED
     case argumentUnsupported = 74
+    /// VIR_ERR_MULTIPLE_INTERFACES
+    case multipleInterfaces = 81
     /// VIR_ERR_OVERFLOW
     case overflow = 82
     /// VIR_ERR_OPERATION_UNSUPPORTED
@@ -71,6 +73,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
         case .operationInvalid: "Requested operation is not valid"
         case .configUnsupported: "unsupported configuration"
         case .argumentUnsupported: "argument unsupported"
+        case .multipleInterfaces: "multiple matching interfaces found"
         case .overflow: "value too large"
         case .operationUnsupported: "Operation not supported"
         case .resourceBusy: "resource busy"

@@ -1,11 +1,13 @@
 import Glibc
 import GuestDriver
+import InterfaceDriver
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NetCore
 import NetDriver
+import NodeDevices
 import RemoteProtocol
 
 /// patchbayd: the network driver behind libvirt's six sockets.
@@ -19,6 +21,10 @@ public final class Daemon: Sendable {
     public let driver: NetworkDriver
     /// The guest driver behind virtqemud-sock; without one those two sockets are not bound.
     public let domains: (any DomainService)?
+    /// The host interface driver (a transaction left pending is rolled back when the daemon starts).
+    public let interfaces: HostInterfaceDriver
+    /// The host's network devices as node devices.
+    public let nodeDevices = NodeDeviceDriver(source: LinuxNetDevices())
     let broker: EventBroker
     let dispatcher: Dispatcher
     private let logger: Logger
@@ -48,10 +54,12 @@ public final class Daemon: Sendable {
         self.logger = logger
         driver = try NetworkDriver(configDirectory: configuration.configDirectory, stateDirectory: configuration.stateDirectory,
                                    host: host)
+        // A host transaction left pending is rolled back before guests (and their autostart) come up.
+        interfaces = try HostInterfaceDriver.forDaemon(configDirectory: configuration.configDirectory, networks: driver, logger: logger)
         domains = try makeGuests(driver)
         broker = EventBroker(logger: logger)
         dispatcher = Dispatcher(driver: driver, domains: domains, hypervisorVersion: configuration.hypervisorVersion,
-                                broker: broker, logger: logger)
+                                interfaces: interfaces, nodeDevices: nodeDevices, broker: broker, logger: logger)
         // One socket loop: calls that change the driver take its lock anyway, and with two loops
         // they fought over it (futex wake-ups cost more than the calls); slow host work runs on
         // the worker pool, so the loop never waits for a process.
@@ -84,6 +92,11 @@ public final class Daemon: Sendable {
                 $0.domainSubscription = id
                 $0.domainEvents = forwarder
             }
+        }
+        do {
+            try nodeDevices.watch { event in broker.deliver(event) }
+        } catch {
+            logger.warning("no node device events (cannot watch links)", metadata: ["error": "\(error.message)"])
         }
         try Self.makeDirectory(configuration.socketDirectory)
         // Network sockets last: clients wait for virtnetworkd-sock, so everything is up by then.
@@ -140,6 +153,7 @@ public final class Daemon: Sendable {
         if let subscription { driver.unsubscribe(subscription) }
         if let domainSubscription { domains?.unsubscribe(domainSubscription) }
         domainEvents?.stop()
+        nodeDevices.stop()
         try? await group.shutdownGracefully()
         try? await pool.shutdownGracefully()
         // No call runs any more: the snapshot is the state the files describe.

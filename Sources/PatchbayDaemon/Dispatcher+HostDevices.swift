@@ -1,59 +1,70 @@
 import NetCore
+import NodeDevices
 import RemoteProtocol
 
 extension Dispatcher {
-    /// virtinterfaced's procedures until an interface driver exists: the handshake works and
-    /// every list is empty, so clients that merely enumerate succeed (nil: not one of them;
-    /// the rest are answered NO_SUPPORT).
-    func interfaceCall(_ procedure: RemoteProcedure, payload: [UInt8]) throws(PatchbayError) -> (any XDREncodable)? {
-        switch procedure {
-        case .connectNumOfInterfaces, .connectNumOfDefinedInterfaces:
-            return IntRet(0)
-        case .connectListInterfaces, .connectListDefinedInterfaces:
-            _ = try arguments(ConnectListNetworksArgs.self, procedure, payload)
-            return ConnectListNetworksRet(names: [])
-        case .connectListAllInterfaces:
-            _ = try arguments(ListAllArgs.self, procedure, payload)
-            return ConnectListAllInterfacesRet(items: [], count: 0)
-        case .interfaceLookupByName:
-            let name = try arguments(StringMessage.self, procedure, payload).value
-            throw PatchbayError(.noInterface, "no interface with matching name '\(name)'", domain: .interface)
-        case .interfaceLookupByMACString:
-            let mac = try arguments(StringMessage.self, procedure, payload).value
-            throw PatchbayError(.noInterface, "no interface with matching mac '\(mac)'", domain: .interface)
-        default:
-            return nil
-        }
-    }
-
-    /// virtnodedevd's procedures until a node device driver exists: empty lists, and event
-    /// registration that is accepted (no event fires yet).
+    /// virtnodedevd's procedures for the host's network devices (nil: not one of them).
     func nodeDeviceCall(_ procedure: RemoteProcedure, payload: [UInt8], session: ClientSession) throws(PatchbayError) -> (any XDREncodable)? {
         switch procedure {
         case .connectListAllNodeDevices:
-            _ = try arguments(ListAllArgs.self, procedure, payload)
-            return ConnectListAllNodeDevicesRet(items: [], count: 0)
-        case .nodeNumOfDevices:
-            _ = try arguments(NodeNumOfDevicesArgs.self, procedure, payload)
-            return IntRet(0)
-        case .nodeListDevices:
-            _ = try arguments(NodeListDevicesArgs.self, procedure, payload)
-            return ConnectListNetworksRet(names: [])
-        case .nodeDeviceLookupByName, .nodeDeviceGetXMLDesc, .nodeDeviceGetParent, .nodeDeviceNumOfCaps,
-             .nodeDeviceIsActive, .nodeDeviceIsPersistent:
-            let name: String
-            if procedure == .nodeDeviceGetXMLDesc {
-                name = try arguments(NameFlagsArgs.self, procedure, payload).name
-            } else {
-                name = try arguments(StringMessage.self, procedure, payload).value
+            let args = try arguments(ListAllArgs.self, procedure, payload)
+            // Capability filters are the low bits: CAP_SYSTEM (1 << 0) and CAP_NET (1 << 4) are the
+            // devices listed here, the others match none; ACTIVE (1 << 31) / INACTIVE (1 << 30)
+            // select by state, and every host network device is active.
+            let capabilityBits = args.flags & 0x3FFF_FFFF
+            let inactiveOnly = args.flags & 0x4000_0000 != 0 && args.flags & 0x8000_0000 == 0
+            let capability: String?? = switch capabilityBits & 0x11 {
+            case _ where inactiveOnly: .none
+            case 0 where capabilityBits == 0: .some(nil)
+            case 0x01: "system"
+            case 0x10: "net"
+            case 0x11: .some(nil)
+            default: .none
             }
-            throw PatchbayError(.noNodeDevice, "no node device with matching name '\(name)'", domain: .nodeDevice)
+            let names = try capability.map { wanted throws(PatchbayError) in try nodeDevices.list(capability: wanted) } ?? []
+            let items = names.map(NodeDeviceReference.init(name:))
+            return ConnectListAllNodeDevicesRet(items: args.needResults != 0 ? items : [], count: UInt32(items.count))
+        case .nodeNumOfDevices:
+            let args = try arguments(NodeNumOfDevicesArgs.self, procedure, payload)
+            return IntRet(Int32(try nodeDevices.list(capability: args.capability).count))
+        case .nodeListDevices:
+            let args = try arguments(NodeListDevicesArgs.self, procedure, payload)
+            let names = try nodeDevices.list(capability: args.capability)
+            return ConnectListNetworksRet(names: Array(names.prefix(max(Int(args.maxNames), 0))))
+        case .nodeDeviceLookupByName:
+            let name = try arguments(StringMessage.self, procedure, payload).value
+            try nodeDevices.lookup(name: name)
+            return NodeDeviceReference(name: name)
+        case .nodeDeviceGetXMLDesc:
+            let args = try arguments(NameFlagsArgs.self, procedure, payload)
+            try checkFlags(args.flags, allowed: 0, procedure)
+            return StringMessage(try nodeDevices.xml(name: args.name))
+        case .nodeDeviceGetParent:
+            let name = try arguments(StringMessage.self, procedure, payload).value
+            return RemoteString(try nodeDevices.parent(name: name))
+        case .nodeDeviceNumOfCaps:
+            let name = try arguments(StringMessage.self, procedure, payload).value
+            return IntRet(Int32(try nodeDevices.capabilities(name: name).count))
+        case .nodeDeviceIsActive, .nodeDeviceIsPersistent:
+            let name = try arguments(StringMessage.self, procedure, payload).value
+            try nodeDevices.lookup(name: name)
+            // Host network devices exist while they are listed, and are not defined by anyone.
+            return IntRet(procedure == .nodeDeviceIsActive ? 1 : 0)
         case .connectNodeDeviceEventRegisterAny:
-            _ = try arguments(ConnectNodeDeviceEventRegisterAnyArgs.self, procedure, payload)
-            return EventCallbackMessage(callbackID: broker.register(session, kind: .nodeDevice, network: nil))
+            let args = try arguments(ConnectNodeDeviceEventRegisterAnyArgs.self, procedure, payload)
+            // VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE (0) and _UPDATE (1).
+            guard args.eventID == 0 || args.eventID == 1 else {
+                throw PatchbayError(.invalidArg, "unsupported event ID \(args.eventID)", domain: .nodeDevice)
+            }
+            let kind: EventBroker.Kind = args.eventID == 0 ? .nodeDevice : .nodeDeviceUpdate
+            return EventCallbackMessage(callbackID: broker.register(session, kind: kind, network: nil))
         case .connectNodeDeviceEventDeregisterAny:
             let args = try arguments(EventCallbackMessage.self, procedure, payload)
-            try broker.deregister(session, kind: .nodeDevice, callbackID: args.callbackID)
+            do {
+                try broker.deregister(session, kind: .nodeDevice, callbackID: args.callbackID)
+            } catch {
+                try broker.deregister(session, kind: .nodeDeviceUpdate, callbackID: args.callbackID)
+            }
             return XDRVoid()
         default:
             return nil

@@ -1,7 +1,9 @@
 import GuestDriver
+import InterfaceDriver
 import Logging
 import NetCore
 import NetDriver
+import NodeDevices
 import RemoteProtocol
 
 /// Turns one call into its reply: access control first, then the procedure table of the
@@ -12,14 +14,20 @@ public final class Dispatcher: Sendable {
     let domains: (any DomainService)?
     /// virtqemud's CONNECT_GET_VERSION answer (major * 1,000,000 + minor * 1,000 + micro; 0 unknown).
     let hypervisorVersion: UInt64
+    /// The host interface driver behind virtinterfaced-sock.
+    let interfaces: HostInterfaceDriver
+    /// The node device driver behind virtnodedevd-sock.
+    let nodeDevices: NodeDeviceDriver
     let broker: EventBroker
     let logger: Logger
 
-    init(driver: NetworkDriver, domains: (any DomainService)? = nil, hypervisorVersion: UInt64 = 0, broker: EventBroker,
-         logger: Logger) {
+    init(driver: NetworkDriver, domains: (any DomainService)? = nil, hypervisorVersion: UInt64 = 0,
+         interfaces: HostInterfaceDriver, nodeDevices: NodeDeviceDriver, broker: EventBroker, logger: Logger) {
         self.driver = driver
         self.domains = domains
         self.hypervisorVersion = hypervisorVersion
+        self.interfaces = interfaces
+        self.nodeDevices = nodeDevices
         self.broker = broker
         self.logger = logger
     }
@@ -51,8 +59,9 @@ public final class Dispatcher: Sendable {
             }
             if let refusal = procedure.refusal(readOnly: session.isReadOnly, arguments: payload) { throw refusal }
             guard session.isOpen else { throw PatchbayError(.internalError, "connection not open", domain: .remote) }
-            guard session.role.service == .network else {
-                throw PatchbayError(.noSupport, "Patchbay procedure \(header.procedure) is served on the network sockets only")
+            guard session.role.service == (procedure.isInterfaceProcedure ? .interface : .network) else {
+                let sockets = procedure.isInterfaceProcedure ? "interface" : "network"
+                throw PatchbayError(.noSupport, "Patchbay procedure \(header.procedure) is served on the \(sockets) sockets only")
             }
             let result = try patchbayCall(procedure, payload: payload, session: session)
             return try encodedReply(header, result)

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NetCore
 import NetDriver
+import NodeDevices
 import RemoteProtocol
 
 /// Event registrations of every connection, and delivery of the driver's events to them.
@@ -15,8 +16,11 @@ public final class EventBroker: @unchecked Sendable {
     public enum Kind: Sendable, Equatable {
         /// libvirt's network lifecycle events (NETWORK_EVENT_LIFECYCLE).
         case networkLifecycle
-        /// libvirt's node device events (none are produced yet).
+        /// libvirt's node device lifecycle events (network devices created and deleted).
         case nodeDevice
+        /// libvirt's node device update events (registered, never produced: a link's state is not a
+        /// change of its node device document's identity).
+        case nodeDeviceUpdate
         /// Patchbay's port events.
         case port
         /// libvirt's domain lifecycle events, callback style (DOMAIN_EVENT_CALLBACK_LIFECYCLE).
@@ -104,6 +108,22 @@ public final class EventBroker: @unchecked Sendable {
                 packet = nil
             }
             guard let packet else { continue }
+            registration.session.channel.send(packet).whenFailure { [logger] error in
+                logger.debug("event not delivered", metadata: ["connection": "\(registration.session.id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Sends a node device lifecycle event to every node device registration.
+    func deliver(_ event: NodeDeviceEvent) {
+        let (name, code): (String, Int32) = switch event {
+        case .created(let name): (name, 0)  // VIR_NODE_DEVICE_EVENT_CREATED
+        case .deleted(let name): (name, 1)  // VIR_NODE_DEVICE_EVENT_DELETED
+        }
+        let targets = lock.withLock { registrations.filter { $0.value.kind == .nodeDevice }.sorted { $0.key < $1.key } }
+        for (callbackID, registration) in targets {
+            let message = NodeDeviceEventLifecycleMessage(callbackID: callbackID, device: NodeDeviceReference(name: name), event: code)
+            guard let packet = try? Packet.event(.nodeDeviceEventLifecycle, message: message) else { continue }
             registration.session.channel.send(packet).whenFailure { [logger] error in
                 logger.debug("event not delivered", metadata: ["connection": "\(registration.session.id)", "error": "\(error)"])
             }

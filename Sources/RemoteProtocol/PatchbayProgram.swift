@@ -13,9 +13,21 @@ public enum PatchbayProcedure: Int32, Sendable, CaseIterable {
     case portEvent = 3
     /// The drift report: args `DriftReportArgs`, ret `DriftReportRet`.
     case driftReport = 4
+    /// Begin a host interface transaction with a deadline and/or confirmation rule (interface
+    /// sockets): args `InterfaceBeginArgs`, ret void.
+    case interfaceBegin = 40
+    /// The pending interface transaction's report (interface sockets): args `DriftReportArgs`
+    /// (flags, none defined), ret `InterfaceTransactionStatusRet`.
+    case interfaceTransactionStatus = 41
+
+    /// Procedures served on the interface sockets rather than the network ones.
+    public var isInterfaceProcedure: Bool { self == .interfaceBegin || self == .interfaceTransactionStatus }
 
     /// Refusal on a read-only connection: only a drift check (which repairs) changes anything.
     public func refusal(readOnly: Bool, arguments: [UInt8]) -> PatchbayError? {
+        if readOnly, self == .interfaceBegin {
+            return PatchbayError(.operationDenied, "read only access prevents virInterfaceChangeBegin", domain: .interface)
+        }
         guard readOnly, self == .driftReport else { return nil }
         guard let args = try? XDRDecoder.decode(DriftReportArgs.self, from: arguments),
               args.flags & DriftReportArgs.checkNowFlag != 0 else { return nil }

@@ -29,6 +29,9 @@ struct Patchbay: ParsableCommand {
                 GuestShutdownCommand.self, GuestUndefineCommand.self, GuestDumpXMLCommand.self, GuestUpdateDeviceCommand.self,
                 GuestInterfaceAddressesCommand.self,
             ]),
+            CommandGroup(name: "Host interfaces", subcommands: [
+                InterfaceBeginCommand.self, InterfaceCommitCommand.self, InterfaceRollbackCommand.self, InterfaceStatusCommand.self,
+            ]),
             CommandGroup(name: "Offline", subcommands: [ConformanceCommand.self, XMLCommand.self]),
         ]
     )

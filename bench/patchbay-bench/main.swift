@@ -3,11 +3,12 @@
 //   patchbay-bench plumbing [NICS_PER_PATH] [TEARDOWN_NICS]     (root; works in its own namespace)
 //   patchbay-bench driver [SCRATCH_DIR] [PORTS]
 //   patchbay-bench firewall [RUNS]                              (root; works in its own namespace)
+//   patchbay-bench iface [LINKS] [RUNS]                         (root; works in its own namespace)
 import Foundation
 
 let arguments = CommandLine.arguments
 func usage() -> Never {
-    FileHandle.standardError.write(Data("usage: patchbay-bench xml CORPUS_DIR [SECONDS] | plumbing [NICS] [TEARDOWN_NICS] | driver [SCRATCH] [PORTS] | firewall [RUNS]\n".utf8))
+    FileHandle.standardError.write(Data("usage: patchbay-bench xml CORPUS_DIR [SECONDS] | plumbing [NICS] [TEARDOWN_NICS] | driver [SCRATCH] [PORTS] | firewall [RUNS] | iface [LINKS] [RUNS]\n".utf8))
     exit(2)
 }
 guard arguments.count >= 2 else { usage() }
@@ -24,6 +25,9 @@ do {
                          teardownCount: arguments.count > 3 ? Int(arguments[3]) ?? 1000 : 1000)
     case "firewall":
         try firewallBench(runs: arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50)
+    case "iface":
+        try interfaceTransactionBench(links: arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000,
+                                      runs: arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5)
     default:
         usage()
     }

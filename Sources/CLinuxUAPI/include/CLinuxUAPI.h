@@ -11,6 +11,7 @@
 /* nfnetlink and nf_tables (not linux/netfilter.h: its linux/in.h clashes with glibc's netinet/in.h). */
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
+#include "pb_ethtool.h"
 
 /* Attaches an open /dev/net/tun fd to interface `name` with `flags` (IFF_TAP|IFF_NO_PI|...).
  * Writes the kernel-chosen name to `out_name` (16 bytes). Returns 0 or -errno. */
