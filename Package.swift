@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "HostNet", dependencies: ["NetCore", "Netlink", "NetConf", "CLinuxUAPI", "HostOS"]),
         .target(name: "NetDriver", dependencies: ["NetCore", "NetXML", "NetConf", "Netlink", "HostNet", "HostOS"]),
         .target(name: "RemoteProtocol", dependencies: ["NetCore"]),
+        .target(name: "QMP", dependencies: ["NetCore", "HostOS", "CLinuxUAPI"]),
         .target(name: "QEMUCommandLine", dependencies: ["NetCore", "NetXML", "NetConf"]),
         .target(name: "GuestDriver", dependencies: ["NetCore", "NetXML", "NetConf", "HostOS", "HostNet", "NetDriver"]),
         .target(name: "Conformance", dependencies: ["NetCore", "NetXML", "NetConf", "HostNet", "QEMUCommandLine"]),
@@ -66,8 +67,9 @@ let package = Package(
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore", "TestSupport"]),
         .testTarget(name: "NetXMLTests", dependencies: ["NetXML", "TestSupport"]),
         .testTarget(name: "NetConfTests", dependencies: ["NetConf", "NetXML", "TestSupport"], resources: [.copy("Fixtures")]),
-        .target(name: "TestSupport", dependencies: ["CLinuxUAPI", "HostOS"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CLinuxUAPI", "HostOS", "QMP", "NetCore"], path: "Tests/TestSupport"),
         .testTarget(name: "HostOSTests", dependencies: ["HostOS", "NetCore", "TestSupport"]),
+        .testTarget(name: "QMPTests", dependencies: ["QMP", "HostOS", "HostNet", "NetCore", "CLinuxUAPI", "TestSupport"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HostNetTests", dependencies: ["HostNet", "HostOS", "Netlink", "NetConf", "NetCore", "TestSupport"]),
         .executableTarget(

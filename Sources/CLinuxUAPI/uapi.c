@@ -70,3 +70,84 @@ int pb_wait_for_exit(int pid, int milliseconds) {
     }
     return ready > 0 ? 1 : 0;
 }
+
+/* ---- process identity (pidfd) and descriptor passing, for QEMU processes and QMP ---- */
+#include <signal.h>
+#include <sys/socket.h>
+#include <string.h>
+
+int pb_pidfd_open(int pid) {
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    return fd < 0 ? -errno : fd;
+}
+
+int pb_pidfd_send_signal(int pidfd, int signal_number) {
+    return syscall(SYS_pidfd_send_signal, pidfd, signal_number, NULL, 0) < 0 ? -errno : 0;
+}
+
+int pb_pidfd_wait_exit(int pidfd, int milliseconds) {
+    struct pollfd entry = { .fd = pidfd, .events = POLLIN };
+    int ready;
+    do {
+        ready = poll(&entry, 1, milliseconds);
+    } while (ready < 0 && errno == EINTR);
+    if (ready < 0) {
+        return -errno;
+    }
+    return ready > 0 ? 1 : 0;
+}
+
+long pb_send_with_fd(int sock, const void *bytes, unsigned long length, int fd) {
+    struct iovec vector = { .iov_base = (void *)bytes, .iov_len = length };
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    char control[CMSG_SPACE(sizeof(int))];
+    if (fd >= 0) {
+        memset(control, 0, sizeof control);
+        message.msg_control = control;
+        message.msg_controllen = sizeof control;
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(header), &fd, sizeof(int));
+    }
+    long sent;
+    do {
+        sent = sendmsg(sock, &message, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    return sent < 0 ? -errno : sent;
+}
+
+long pb_receive_with_fd(int sock, void *bytes, unsigned long length, int *received_fd) {
+    struct iovec vector = { .iov_base = bytes, .iov_len = length };
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    char control[CMSG_SPACE(sizeof(int) * 4)];
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    *received_fd = -1;
+    long count;
+    do {
+        count = recvmsg(sock, &message, MSG_CMSG_CLOEXEC);
+    } while (count < 0 && errno == EINTR);
+    if (count < 0) {
+        return -errno;
+    }
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS && *received_fd < 0) {
+            memcpy(received_fd, CMSG_DATA(header), sizeof(int));
+        }
+    }
+    return count;
+}
+
+#include <spawn.h>
+
+int pb_spawn_close_from(void *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)actions, lowest);
+}

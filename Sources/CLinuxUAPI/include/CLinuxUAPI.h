@@ -37,4 +37,24 @@ int pb_wait_for_exit(int pid, int milliseconds);
 
 /* CLONE_NEWNET for setns(2). */
 static const int PB_CLONE_NEWNET = 0x40000000;
+/* pidfd_open(pid, 0): a descriptor that names one process for its whole life. Returns fd or -errno. */
+int pb_pidfd_open(int pid);
+
+/* Sends `signal_number` to the process behind `pidfd` (never to a later process reusing its pid). 0 or -errno. */
+int pb_pidfd_send_signal(int pidfd, int signal_number);
+
+/* Waits up to `milliseconds` for the process behind `pidfd` to exit: 1 exited, 0 timeout, -errno. */
+int pb_pidfd_wait_exit(int pidfd, int milliseconds);
+
+/* sendmsg of `bytes`, with `fd` attached as SCM_RIGHTS when fd >= 0. Bytes sent or -errno. */
+long pb_send_with_fd(int sock, const void *bytes, unsigned long length, int fd);
+
+/* recvmsg into `bytes`; the first SCM_RIGHTS descriptor (close-on-exec) lands in *received_fd, else -1. Bytes read or -errno. */
+long pb_receive_with_fd(int sock, void *bytes, unsigned long length, int *received_fd);
+
+/* POSIX_SPAWN_SETSID: the child starts its own session (no signals from the daemon's terminal). */
+static const short PB_POSIX_SPAWN_SETSID = 0x80;
+/* Adds "close every descriptor from `lowest` up" to posix_spawn file actions (a
+   posix_spawn_file_actions_t *), so a child inherits only what it was given. 0 or an errno. */
+int pb_spawn_close_from(void *actions, int lowest);
 #endif
