@@ -80,9 +80,12 @@ struct NICGuestTests {
                     // Moved to B: reaches B, not A.
                     mark = guest.mark()
                     let toB = try wiring.apply(interface("network", "network='b'"), to: nic, link: link)
+                    try guest.waitForLink(up: false, after: mark)
+                    let leaseB = try guest.waitForDHCP(after: mark, timeout: 300)
+                    #expect(leaseB.hasPrefix("10.232.0."), "the link flap made the guest redo DHCP on B")
                     try guest.waitUntilReachable("10.232.0.1", after: mark)
                     try guest.waitUntilUnreachable("10.231.0.1", consecutive: 3, after: mark)
-                    print("guest NIC: A→B host side \(toB.hostMicroseconds) µs")
+                    print("guest NIC: A→B host work \(toB.hostMicroseconds) µs, guest link down \(toB.linkDownMicroseconds) µs")
 
                     // Moved to a private-mode direct network: reaches that network's peer.
                     mark = guest.mark()
