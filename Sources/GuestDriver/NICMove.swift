@@ -12,8 +12,10 @@ extension NICWiring {
     ///
     /// The old attachment is torn down only after the NIC carries traffic on the destination
     /// (deleting a link costs ~46 ms), except when both cannot coexist (same lower device).
+    /// `hold` keeps the guest's link down for the wiring's minimum (not needed for a NIC wired
+    /// for the first time: its guest has not run yet).
     func move(_ record: inout NICRecord, to desired: NICConnection, bandwidth interfaceBandwidth: Bandwidth?,
-              link: GuestLinkControl?, guestLinkKnownDown: Bool) throws(PatchbayError) -> NICChange {
+              link: GuestLinkControl?, guestLinkKnownDown: Bool, hold: Bool = true) throws(PatchbayError) -> NICChange {
         let started = Self.monotonicMicroseconds()
         let old = record.current
         let nic = record.nic
@@ -100,7 +102,8 @@ extension NICWiring {
             let work = Self.monotonicMicroseconds() - started
             var down: UInt64 = 0
             if let link, record.guestLinkUp {
-                if let linkWentDown {
+                // A link that was down already (unplugged, or set down) needs no hold.
+                if hold, saved.guestLinkUp, let linkWentDown {
                     let elapsed = Self.monotonicMicroseconds() - linkWentDown
                     if elapsed < linkDownHoldMicroseconds { usleep(UInt32(min(linkDownHoldMicroseconds - elapsed, 10_000_000))) }
                 }

@@ -141,7 +141,8 @@ public final class NICWiring: @unchecked Sendable {
             }
             let before = record.current.connection
             record.linkUp = linkUp
-            var change = try move(&record, to: desired, bandwidth: interface.bandwidth, link: link, guestLinkKnownDown: false)
+            var change = try move(&record, to: desired, bandwidth: interface.bandwidth, link: link, guestLinkKnownDown: false,
+                                  hold: existing != nil)
             change.kind = before == .unplugged ? .plugged : desired == .unplugged ? .unplugged : .moved
             return change
         }
