@@ -37,6 +37,7 @@ struct NICGuestTests {
                     }
                     try NICOnKernelTests.buildHost(host, lan: lan)
                     // The private-mode network's LAN has its own DHCP server (the LAN's, not Patchbay's).
+                    try FileManager.default.createDirectory(atPath: fixture.root, withIntermediateDirectories: true)
                     lanDnsmasq = try HostCommand.start("/usr/sbin/dnsmasq", [
                         "--keep-in-foreground", "--conf-file=/dev/null", "--port=0", "--interface=pblan0", "--bind-interfaces",
                         "--dhcp-range=10.213.0.50,10.213.0.99,1m", "--pid-file=\(fixture.root)/lan-dnsmasq.pid",
@@ -90,7 +91,20 @@ struct NICGuestTests {
                     // Moved to a private-mode direct network: reaches that network's peer.
                     mark = guest.mark()
                     try wiring.apply(interface("network", "network='priv'"), to: nic, link: link)
-                    try guest.waitUntilReachable("10.213.0.2", after: mark)
+                    do {
+                        try guest.waitForLink(up: false, after: mark)
+                        let leasePriv = try guest.waitForDHCP(after: mark, timeout: 120)
+                        #expect(leasePriv.hasPrefix("10.213.0."), "a lease from the direct network's LAN")
+                        try guest.waitUntilReachable("10.213.0.2", after: mark, timeout: 120)
+                    } catch {
+                        // What the guest and the host saw, for the failure report.
+                        print(guest.serial.reports.filter { ["LINK", "DHCP", "ERROR", "ADDR"].contains($0.keyword) })
+                        print((try? String(contentsOfFile: "\(fixture.root)/lan.leases", encoding: .utf8)) ?? "no LAN leases")
+                        print((try? host.exec(["tc", "-s", "filter", "show", "dev", "vnet0", "ingress"])) ?? "")
+                        print((try? host.exec(["ip", "-d", "-s", "link", "show"])) ?? "")
+                        print((try? lan.exec(["ip", "-s", "link", "show", "pblan0"])) ?? "")
+                        throw error
+                    }
 
                     // A move whose destination device is gone leaves it working where it was.
                     try Rtnetlink(namespace: host.path).deleteLink(InterfaceName("pbpool1"))
