@@ -233,4 +233,37 @@ struct NICWiringTests {
         #expect(try NICUpdate.find(NICDocuments.network("b", mac: "52:54:00:aa:00:07", alias: "ua-net1"),
                                    in: [current, NICDocuments.network("a", mac: "52:54:00:aa:00:02", alias: "ua-net1")], macGiven: false) == 1)
     }
+
+    @Test func updateDocumentsAcceptTheSeedsNoneAsNull() throws {
+        let parsed = try NICUpdate.interface(xml: "<interface type='none'><mac address='52:54:00:aa:00:01'/></interface>")
+        #expect(parsed.interface.type == .null)
+        #expect(parsed.macGiven)
+        #expect(try NICConnection(parsed.interface) == .unplugged)
+        let byAlias = try NICUpdate.interface(xml: "<interface type='network'><source network='a'/><alias name='ua-net0'/></interface>")
+        #expect(!byAlias.macGiven)
+        #expect(throws: PatchbayError.self) { try NICUpdate.interface(xml: "<disk type='file'/>") }
+        #expect(throws: PatchbayError.self) { try NICConnection(NICDocuments.interface("user")) }
+    }
+
+    @Test func liveBandwidthChangesThePortAndTheTap() throws {
+        try NICFixture.with { fixture in
+            let networks = try fixture.networks()
+            try Self.startNetworks(networks)
+            let wiring = try fixture.wiring(networks, ModelGuestNICAttachment(devices: Self.devices))
+            let link = RecordingLink()
+            let nic = try NICFixture.nic()
+            try wiring.apply(NICDocuments.network("a"), to: nic, link: link)
+            let extra = "<bandwidth><inbound average='2000'/></bandwidth>"
+            #expect(try wiring.apply(NICDocuments.network("a", extra: extra), to: nic, link: link).kind == .adjusted)
+            let record = try #require(wiring.record(domain: nic.domainUUID, alias: nic.alias))
+            let port = try #require(record.current.port)
+            #expect(try networks.port(network: "a", uuid: port).bandwidth?.inbound?.average?.value == 2000)
+            #expect(record.current.bandwidth?.inbound?.average?.value == 2000)
+            // The same document again changes nothing; no <bandwidth> on a network keeps the port's.
+            #expect(try wiring.apply(NICDocuments.network("a", extra: extra), to: nic, link: link).kind == .unchanged)
+            #expect(try wiring.apply(NICDocuments.network("a"), to: nic, link: link).kind == .unchanged)
+            try wiring.setBandwidth(nic, nil)
+            #expect(try networks.port(network: "a", uuid: port).bandwidth == nil)
+        }
+    }
 }
