@@ -25,11 +25,13 @@ import Testing
             let defined = try bench.driver.define(xml: DriverBench.guest())
             nonisolated(unsafe) var snapshot: Snapshot?
             let root = bench.root
-            bench.host.beforeStep = { number, _ throws(PatchbayError) in
+            // The host is captured, not the bench, so the bench (and its directory) goes at the end of the round.
+            let host = bench.host
+            host.beforeStep = { [unowned host] number, _ throws(PatchbayError) in
                 guard number == point, snapshot == nil else { return }
                 let copy = root + "-crash"
                 try? Self.copyTree(root, copy)
-                snapshot = Snapshot(root: copy, host: bench.host.clone())
+                snapshot = Snapshot(root: copy, host: host.clone())
             }
             _ = try bench.driver.start(name: "g1", paused: false)
             try bench.driver.destroy(name: "g1")

@@ -120,14 +120,24 @@ struct GuestDriverOnQEMUTests {
             let stats = try stack.driver.interfaceStats(name: "tiny", device: "52:54:00:31:00:05")
             #expect(stats.txPackets > 0 && stats.rxPackets > 0, "\(stats)")
 
-            // The NIC booted unplugged, plugged now into network b: the guest sees its carrier.
+            // The NIC booted unplugged, plugged now into network b: the guest gets a DHCP lease there, domifaddr shows it.
             mark = serial.mark()
             try stack.driver.updateDevice(name: "tiny", xml: "<interface type='network'><mac address='52:54:00:31:00:06'/><source network='b'/></interface>", flags: .live)
             _ = try serial.wait(for: "eth1 up", after: mark, timeout: 60) { reports in
                 reports.first { $0.keyword == "LINK" && $0.fields == ["eth1", "up"] }
             }
-            // Not checked here: the DHCP lease the guest should then get on eth1 (see the report: it
-            // did not arrive within 120 s in this test although the tap was bridged and forwarding).
+            let lease = try serial.wait(for: "DHCP on eth1", after: mark, timeout: 120) { reports in
+                reports.first { $0.keyword == "DHCP" && $0.fields.first == "eth1" }?.fields.last
+            }
+            #expect(lease.hasPrefix("10.232.0.1"))
+            var addresses: [DomainInterfaceAddresses] = []
+            let leaseDeadline = Date().addingTimeInterval(30)
+            while addresses.isEmpty && Date() < leaseDeadline {
+                addresses = try stack.driver.interfaceAddresses(name: "tiny", source: .lease)
+                if addresses.isEmpty { usleep(100_000) }
+            }
+            #expect(addresses.first?.hardwareAddress == "52:54:00:31:00:06")
+            #expect(addresses.first.map { "\($0.addresses.first?.address ?? "")/\($0.addresses.first?.prefix ?? 0)" } == lease)
             #expect(try stack.networks.ports(network: "a").count == 1 && stack.networks.ports(network: "b").count == 1)
 
             // patchbayd killed: the guest keeps running and reaching; the new driver takes it back.
@@ -155,6 +165,33 @@ struct GuestDriverOnQEMUTests {
             try stack.driver.destroy(name: "tiny")
             #expect(try stack.networks.ports(network: "a").isEmpty)
             #expect(((try? FileManager.default.contentsOfDirectory(atPath: stack.root + "/run/qemu")) ?? []).filter { $0.hasSuffix(".run") }.isEmpty)
+        }
+    }
+
+    /// A guest whose NIC is on a DHCP network gets a lease, and domifaddr --source lease shows it.
+    @Test(.enabled(if: qemuAvailable))
+    func dhcpLeaseShowsInDomifaddr() throws {
+        try TestNamespace.with { namespace in
+            let stack = try Stack(namespace: namespace)
+            defer { stack.tearDown() }
+            let serialPath = stack.root + "/tiny.serial"
+            let serial = GuestSerialLog(path: serialPath)
+            var xml = stack.domainXML(serial: serialPath)
+            xml = xml.replacingOccurrences(of: "pb.net=eth0,10.231.0.5/24 pb.net=eth1,dhcp pb.probe=10.231.0.1", with: "pb.net=eth0,dhcp pb.probe=10.232.0.1")
+            xml = xml.replacingOccurrences(of: "<source network='a'/>", with: "<source network='b'/>")
+            _ = try stack.driver.define(xml: xml)
+            _ = try stack.driver.start(name: "tiny", paused: false)
+            let lease = try serial.wait(for: "DHCP on eth0", timeout: 300) { reports in
+                reports.first { $0.keyword == "DHCP" && $0.fields.first == "eth0" }?.fields.last
+            }
+            var addresses: [DomainInterfaceAddresses] = []
+            let deadline = Date().addingTimeInterval(30)
+            while addresses.isEmpty && Date() < deadline {
+                addresses = try stack.driver.interfaceAddresses(name: "tiny", source: .lease)
+                if addresses.isEmpty { usleep(100_000) }
+            }
+            #expect(addresses.first?.hardwareAddress == "52:54:00:31:00:05")
+            #expect(addresses.first.map { "\($0.addresses.first?.address ?? "")/\($0.addresses.first?.prefix ?? 0)" } == lease)
         }
     }
 }

@@ -80,12 +80,19 @@ do {
             _ = try stack.guests.define(xml: domainXML(kernel: arguments[4], initrd: arguments[5]))
         }
         var random = SystemRandomNumberGenerator()
+        // The journal says which operation a kill interrupted ("B op" without its "E op").
+        let journal = open(root + "/journal", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        func note(_ line: String) { _ = (line + "\n").withCString { write(journal, $0, strlen($0)) } }
         while true {
             if (try? stack.guests.lookup(name: "tg").state) == .shutOff {
+                note("B start")
                 _ = try stack.guests.start(name: "tg", paused: false)
+                note("E start")
             }
             usleep(UInt32.random(in: 0...300_000, using: &random))
+            note("B destroy")
             try stack.guests.destroy(name: "tg")
+            note("E destroy")
         }
     case "verify":
         let stack = try Stack(root: root, namespace: namespace)
