@@ -143,7 +143,7 @@ public enum BandwidthPlan {
         ]
     }
 
-    /// The unguaranteed class's figures: the only place floors become bytes/s, so every caller
+    /// The unguaranteed class's figures: the only place the floored total becomes bytes/s, so every caller
     /// (a network's start, a live plug or unplug) sizes the class alike.
     private static func unguaranteed(average: UInt64, ceil: UInt64, flooredTotal: KibibytesPerSecond) -> String {
         let floored = flooredTotal.bytesPerSecond
