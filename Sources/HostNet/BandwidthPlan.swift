@@ -74,7 +74,8 @@ public enum BandwidthPlan {
     /// 1:N  one per port with a floor: rate = floor, ceil = network peak, selected by the port's MAC
     /// ```
     /// Ports are matched with u32 on the destination MAC (this kernel has no cls_fw, which libvirt uses).
-    public static func networkInbound(bridge: String, inbound: BandwidthRate, flooredTotal: UInt64) -> [String] {
+    /// `flooredTotal` is the sum of the floors the ports hold; the plan turns it into bytes/s.
+    public static func networkInbound(bridge: String, inbound: BandwidthRate, flooredTotal: KibibytesPerSecond) -> [String] {
         let average = inbound.average?.bytesPerSecond ?? 0
         let ceil = max(inbound.peak?.bytesPerSecond ?? average, average)
         let burst = inbound.burst.map { " burst \($0.bytes)b cburst \($0.bytes)b" } ?? ""
@@ -86,8 +87,16 @@ public enum BandwidthPlan {
         ]
     }
 
-    /// The line that resizes the unguaranteed class after floors change.
-    public static func unguaranteedResize(bridge: String, inbound: BandwidthRate, flooredTotal: UInt64) -> [String] {
+    /// The bridge's whole inbound tree for a network starting with `floors` already granted.
+    public static func networkStart(bridge: String, inbound: BandwidthRate, floors: [PortFloor]) -> [String] {
+        floors.reduce(networkInbound(bridge: bridge, inbound: inbound, flooredTotal: .total(floors.map(\.floor)))) {
+            $0 + floor($1, bridge: bridge, network: inbound)
+        }
+    }
+
+    /// The line that resizes the unguaranteed class to what `flooredTotal` (all the floors now
+    /// held) leaves of the network's average.
+    public static func unguaranteedResize(bridge: String, inbound: BandwidthRate, flooredTotal: KibibytesPerSecond) -> [String] {
         let average = inbound.average?.bytesPerSecond ?? 0
         let ceil = max(inbound.peak?.bytesPerSecond ?? average, average)
         return ["class change dev \(bridge) parent 1:1 classid 1:2 htb \(unguaranteed(average: average, ceil: ceil, flooredTotal: flooredTotal))"]
@@ -108,6 +117,22 @@ public enum BandwidthPlan {
         ]
     }
 
+    /// Lines that plug `floor` into a running network whose other ports hold `others`: the port's
+    /// class, and the unguaranteed class shrunk by the floor.
+    public static func floorPlug(_ floor: PortFloor, bridge: String, network inbound: BandwidthRate,
+                                 others: KibibytesPerSecond) -> [String] {
+        Self.floor(floor, bridge: bridge, network: inbound)
+            + unguaranteedResize(bridge: bridge, inbound: inbound, flooredTotal: others.adding(floor.floor))
+    }
+
+    /// Lines that unplug the floor of class 1:`classID` from a running network whose remaining
+    /// ports hold `remaining`: the port's class goes, the unguaranteed class grows back.
+    public static func floorUnplug(classID: UInt32, bridge: String, network inbound: BandwidthRate,
+                                   remaining: KibibytesPerSecond) -> [String] {
+        floorRemoval(classID: classID, bridge: bridge)
+            + unguaranteedResize(bridge: bridge, inbound: inbound, flooredTotal: remaining)
+    }
+
     /// Lines that remove a port's floor class, its leaf and its filter.
     public static func floorRemoval(classID: UInt32, bridge: String) -> [String] {
         let id = String(classID, radix: 16)
@@ -118,9 +143,12 @@ public enum BandwidthPlan {
         ]
     }
 
-    private static func unguaranteed(average: UInt64, ceil: UInt64, flooredTotal: UInt64) -> String {
+    /// The unguaranteed class's figures: the only place the floored total becomes bytes/s, so every caller
+    /// (a network's start, a live plug or unplug) sizes the class alike.
+    private static func unguaranteed(average: UInt64, ceil: UInt64, flooredTotal: KibibytesPerSecond) -> String {
+        let floored = flooredTotal.bytesPerSecond
         // HTB needs a non-zero rate; the unguaranteed class keeps at least 1 KiB/s.
-        let rate = max(average > flooredTotal ? average - flooredTotal : 0, 1024)
+        let rate = max(average > floored ? average - floored : 0, 1024)
         return "rate \(rate)bps ceil \(ceil)bps"
     }
 }

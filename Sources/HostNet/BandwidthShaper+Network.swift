@@ -21,32 +21,24 @@ extension BandwidthShaper {
                 try redirect.apply(bridge: bridge, ifb: ifb)
             }
             guard let inbound = bandwidth.inbound, inbound.average != nil else { return }
-            let total = floors.reduce(UInt64(0)) { $0 + $1.floor.bytesPerSecond }
-            var lines = BandwidthPlan.networkInbound(bridge: bridge.value, inbound: inbound, flooredTotal: total)
-            for floor in floors {
-                lines += BandwidthPlan.floor(floor, bridge: bridge.value, network: inbound)
-            }
-            try batch(lines)
+            try batch(BandwidthPlan.networkStart(bridge: bridge.value, inbound: inbound, floors: floors))
         } catch {
             try? removeFromNetwork(bridge: bridge)
             throw error
         }
     }
 
-    /// Adds one port's floor to a running network; `flooredTotal` (bytes/s) is what the other
-    /// ports already hold. The network's inbound average must hold it: admission is the driver's.
+    /// Adds one port's floor to a running network; `flooredTotal` is what the other ports already
+    /// hold. The network's inbound average must hold it: admission is the driver's.
     public func plugFloor(_ floor: PortFloor, bridge: InterfaceName, network inbound: BandwidthRate,
-                          flooredTotal: UInt64) throws(PatchbayError) {
-        try batch(BandwidthPlan.floor(floor, bridge: bridge.value, network: inbound)
-            + BandwidthPlan.unguaranteedResize(bridge: bridge.value, inbound: inbound,
-                                               flooredTotal: flooredTotal + floor.floor.bytesPerSecond))
+                          flooredTotal: KibibytesPerSecond) throws(PatchbayError) {
+        try batch(BandwidthPlan.floorPlug(floor, bridge: bridge.value, network: inbound, others: flooredTotal))
     }
 
-    /// Removes one port's floor; `flooredTotal` (bytes/s) is what the remaining ports hold.
+    /// Removes one port's floor; `flooredTotal` is what the remaining ports hold.
     public func unplugFloor(classID: UInt32, bridge: InterfaceName, network inbound: BandwidthRate,
-                            flooredTotal: UInt64) throws(PatchbayError) {
-        try batch(BandwidthPlan.floorRemoval(classID: classID, bridge: bridge.value)
-            + BandwidthPlan.unguaranteedResize(bridge: bridge.value, inbound: inbound, flooredTotal: flooredTotal))
+                            flooredTotal: KibibytesPerSecond) throws(PatchbayError) {
+        try batch(BandwidthPlan.floorUnplug(classID: classID, bridge: bridge.value, network: inbound, remaining: flooredTotal))
     }
 
     /// Removes all of the network's shaping: the redirect, the bridge's HTB, the IFB (and the tc

@@ -16,9 +16,9 @@ public protocol BandwidthShaping: Sendable {
     /// Installs a network's shaping on its bridge with its current ports' floors, replacing what was there.
     func applyToNetwork(_ bandwidth: Bandwidth, bridge: InterfaceName, floors: [PortFloor], group: UInt32?) throws(PatchbayError)
     /// Gives a port its floor; `flooredTotal` is what the other ports hold.
-    func plugFloor(_ floor: PortFloor, bridge: InterfaceName, network inbound: BandwidthRate, flooredTotal: UInt64) throws(PatchbayError)
+    func plugFloor(_ floor: PortFloor, bridge: InterfaceName, network inbound: BandwidthRate, flooredTotal: KibibytesPerSecond) throws(PatchbayError)
     /// Takes a port's floor away; `flooredTotal` is what the remaining ports hold.
-    func unplugFloor(classID: UInt32, bridge: InterfaceName, network inbound: BandwidthRate, flooredTotal: UInt64) throws(PatchbayError)
+    func unplugFloor(classID: UInt32, bridge: InterfaceName, network inbound: BandwidthRate, flooredTotal: KibibytesPerSecond) throws(PatchbayError)
     /// Removes a network's shaping from its bridge.
     func removeFromNetwork(bridge: InterfaceName) throws(PatchbayError)
     /// Removes what of a network's shaping outlives its bridge, once the bridge is gone.

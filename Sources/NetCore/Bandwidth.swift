@@ -6,10 +6,31 @@ public struct KibibytesPerSecond: Hashable, Sendable, Comparable, CustomStringCo
     /// Largest rate the kernel's 64-bit byte rates can hold once converted to bytes/s.
     public static let maximum: UInt64 = UInt64.max / 1024
 
+    /// No rate at all.
+    public static let zero = KibibytesPerSecond(valid: 0)
+
     /// Validates a rate.
     public init(_ value: UInt64) throws(PatchbayError) {
         guard value <= Self.maximum else { throw .xml("bandwidth rate \(value) is too large") }
         self.value = value
+    }
+
+    private init(valid value: UInt64) { self.value = value }
+
+    /// The sum of `rates` (floors granted on a network, say), saturating at `maximum`: admitted
+    /// floors never come near it, and a sum that is not a rate must not trap the daemon.
+    public static func total(_ rates: some Sequence<KibibytesPerSecond>) -> KibibytesPerSecond {
+        rates.reduce(zero) { $0.adding($1) }
+    }
+
+    /// This rate plus `other`, saturating at `maximum`.
+    public func adding(_ other: KibibytesPerSecond) -> KibibytesPerSecond {
+        KibibytesPerSecond(valid: min(value + other.value, Self.maximum))
+    }
+
+    /// This rate less `other`, or zero when `other` is larger.
+    public func subtracting(_ other: KibibytesPerSecond) -> KibibytesPerSecond {
+        KibibytesPerSecond(valid: value > other.value ? value - other.value : 0)
     }
 
     /// Parses a decimal rate, naming the attribute in the error.

@@ -6,7 +6,7 @@ import NetCore
 public enum FloorAdmission {
     /// Checks a new port's floor against the network and the floors already granted.
     public static func check(floor: KibibytesPerSecond?, mac: MACAddress, network: NetworkDefinition,
-                             grantedTotal: UInt64) throws(PatchbayError) {
+                             grantedTotal: KibibytesPerSecond) throws(PatchbayError) {
         guard let floor, floor.value > 0 else { return }
         guard network.kind.ownsBridge else {
             throw PatchbayError(.operationUnsupported,
@@ -16,7 +16,7 @@ public enum FloorAdmission {
             throw PatchbayError(.operationUnsupported,
                                 "Invalid use of 'floor' on interface with MAC address \(mac) - network '\(network.name)' has no inbound QoS set")
         }
-        guard grantedTotal + floor.value <= average.value else {
+        guard grantedTotal.value + floor.value <= average.value else {
             throw PatchbayError(.operationInvalid,
                                 "Cannot plug '\(mac)' interface into '\(network.name)' because it would overcommit 'floor' on network '\(network.name)': \(grantedTotal) + \(floor.value) KiB/s exceeds the inbound average of \(average.value) KiB/s")
         }

@@ -130,13 +130,13 @@ public final class LinuxNetworkHost: NetworkHost {
     }
 
     /// Gives a port its floor on the network's bridge (only networks with an inbound average have floors).
-    public func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
+    public func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: KibibytesPerSecond) throws(PatchbayError) {
         guard let inbound = network.bandwidth?.inbound, inbound.average != nil, let bridge = runtime.bridge else { return }
         try shaping.plugFloor(floor, bridge: bridge, network: inbound, flooredTotal: flooredTotal)
     }
 
     /// Takes a port's floor away again.
-    public func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
+    public func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: KibibytesPerSecond) throws(PatchbayError) {
         guard let inbound = network.bandwidth?.inbound, inbound.average != nil, let bridge = runtime.bridge else { return }
         try shaping.unplugFloor(classID: classID, bridge: bridge, network: inbound, flooredTotal: flooredTotal)
     }

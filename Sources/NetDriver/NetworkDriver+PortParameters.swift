@@ -85,7 +85,7 @@ extension NetworkDriver {
             let oldFloor = old.bandwidth?.inbound?.floor.flatMap { $0.value > 0 ? $0 : nil }
             let newFloor = port.bandwidth?.inbound?.floor.flatMap { $0.value > 0 ? $0 : nil }
             // The floors of every other port: what the bridge holds besides this one.
-            let others = object.flooredTotal - (old.classID == nil ? 0 : (oldFloor?.value ?? 0))
+            let others = object.flooredTotal.subtracting(old.classID == nil ? .zero : (oldFloor ?? .zero))
             try FloorAdmission.check(floor: newFloor, mac: port.mac, network: network, grantedTotal: others)
             if newFloor != nil, port.classID == nil {
                 let used = Set(object.ports.values.compactMap(\.classID))
@@ -135,7 +135,7 @@ extension NetworkDriver {
 
     /// Puts a port's previous floor back on the bridge after a failed change (best effort: the
     /// drift check repairs what this cannot).
-    private func restoreFloor(_ old: NetworkPortDefinition, network: NetworkDefinition, runtime: NetworkRuntime, others: UInt64) {
+    private func restoreFloor(_ old: NetworkPortDefinition, network: NetworkDefinition, runtime: NetworkRuntime, others: KibibytesPerSecond) {
         guard let floor = old.bandwidth?.inbound?.floor, floor.value > 0, let classID = old.classID else { return }
         try? host.plugFloor(PortFloor(classID: classID, floor: floor, mac: old.mac), network: network, runtime: runtime,
                             flooredTotal: others)

@@ -81,7 +81,7 @@ extension NetworkDriver {
                     throw PatchbayError(.noNetworkPort, "no network port with matching uuid '\(uuid)'")
                 }
                 if let classID = port.classID, port.bandwidth?.inbound?.floor != nil {
-                    let remaining = object.flooredTotal - (port.bandwidth?.inbound?.floor?.value ?? 0)
+                    let remaining = object.flooredTotal.subtracting(port.bandwidth?.inbound?.floor ?? .zero)
                     try host.unplugFloor(classID: classID, network: network, runtime: runtime, flooredTotal: remaining)
                 }
                 try store.deletePort(uuid, network: network.uuid)

@@ -66,10 +66,10 @@ public protocol NetworkHost: AnyObject, Sendable {
     func update(_ network: NetworkDefinition, runtime: NetworkRuntime, stateDirectory: String) throws(PatchbayError) -> NetworkRuntime
 
     /// Gives a port its floor on the network's bridge; `flooredTotal` is the sum of the other floors.
-    func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError)
+    func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: KibibytesPerSecond) throws(PatchbayError)
 
     /// Takes a port's floor away again; `flooredTotal` is the sum of the floors that remain.
-    func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError)
+    func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: KibibytesPerSecond) throws(PatchbayError)
 
     /// Compares an active network's runtime with the kernel, repairing what is safe to repair.
     func reconcile(_ network: NetworkDefinition, runtime: inout NetworkRuntime, floors: [PortFloor],

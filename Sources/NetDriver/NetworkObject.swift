@@ -43,8 +43,8 @@ final class NetworkObject {
         }.sorted { $0.classID < $1.classID }
     }
 
-    /// Sum of the floors granted, in KiB/s.
-    var flooredTotal: UInt64 { floors.reduce(0) { $0 + $1.floor.value } }
+    /// Sum of the floors granted (typed, so no caller can take it for bytes/s).
+    var flooredTotal: KibibytesPerSecond { KibibytesPerSecond.total(floors.map(\.floor)) }
 
     /// Counts a port in (`delta` 1) or out (`delta` -1) of the live connection counts.
     func account(_ port: NetworkPortDefinition, delta: Int) {

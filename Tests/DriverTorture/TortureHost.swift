@@ -35,11 +35,11 @@ final class TortureHost: NetworkHost, @unchecked Sendable {
         try real?.update(network, runtime: runtime, stateDirectory: stateDirectory) ?? runtime
     }
 
-    func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
+    func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: KibibytesPerSecond) throws(PatchbayError) {
         try real?.plugFloor(floor, network: network, runtime: runtime, flooredTotal: flooredTotal)
     }
 
-    func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
+    func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: KibibytesPerSecond) throws(PatchbayError) {
         try real?.unplugFloor(classID: classID, network: network, runtime: runtime, flooredTotal: flooredTotal)
     }
 

@@ -28,7 +28,7 @@ struct BandwidthShaperTests {
     /// The network's tree on its bridge and a port's floor class, selected by the port's MAC.
     @Test func networkAndFloorPlanLines() throws {
         let inbound = try Self.rate(1000, peak: 2000)
-        #expect(BandwidthPlan.networkInbound(bridge: "virbr1", inbound: inbound, flooredTotal: 102_400) == [
+        #expect(BandwidthPlan.networkInbound(bridge: "virbr1", inbound: inbound, flooredTotal: try KibibytesPerSecond(100)) == [
             "qdisc add dev virbr1 root handle 1: htb default 2",
             "class add dev virbr1 parent 1: classid 1:1 htb rate 1024000bps ceil 2048000bps",
             "class add dev virbr1 parent 1:1 classid 1:2 htb rate 921600bps ceil 2048000bps",
@@ -42,7 +42,7 @@ struct BandwidthShaperTests {
         ])
         #expect(BandwidthPlan.floorRemoval(classID: 0x1a, bridge: "virbr1").first == "filter del dev virbr1 parent 1: protocol all prio 1 handle 800::1a u32")
         // Floors above everything: the unguaranteed class keeps 1 KiB/s so HTB accepts it.
-        #expect(BandwidthPlan.unguaranteedResize(bridge: "virbr1", inbound: inbound, flooredTotal: 5_000_000)
+        #expect(BandwidthPlan.unguaranteedResize(bridge: "virbr1", inbound: inbound, flooredTotal: try KibibytesPerSecond(5_000))
             == ["class change dev virbr1 parent 1:1 classid 1:2 htb rate 1024bps ceil 2048000bps"])
     }
 

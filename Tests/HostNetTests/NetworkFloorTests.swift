@@ -42,7 +42,7 @@ struct NetworkFloorTests {
                     #expect(a + b <= 8192 * 1.1, "the network stays within its average (\(a + b) KiB/s)")
                     #expect(b > 512, "B still gets the rest (\(b) KiB/s)")
 
-                    try shaping.unplugFloor(classID: 3, bridge: bridge, network: inbound, flooredTotal: 0)
+                    try shaping.unplugFloor(classID: 3, bridge: bridge, network: inbound, flooredTotal: .zero)
                     #expect(!(try host.exec(["tc", "class", "show", "dev", "pbnbr0"]).contains("1:3")))
                     #expect(try host.exec(["tc", "filter", "show", "dev", "pbnbr0"]).isEmpty)
                     try shaping.removeFromNetwork(bridge: bridge)

@@ -83,4 +83,52 @@ struct DriverOnKernelTests {
             #expect(fixture.files().allSatisfy { $0.hasPrefix("run/host/\(stem)/\(stem).leases") }, "\(fixture.files())")
         }
     }
+
+    /// A live plug, change and unplug of floors, read back from the kernel: the bridge's
+    /// unguaranteed class 1:2 is always the network's average less the floors held (floors are
+    /// multiples of 125 KiB/s so tc prints the rate without rounding).
+    @Test func liveFloorsResizeTheUnguaranteedClass() throws {
+        try Self.with { driver, namespace, _ in
+            try driver.define(xml: """
+                <network><name>flr</name><bridge name='pbflr0'/>
+                  <bandwidth><inbound average='1000' peak='2000'/></bandwidth>
+                </network>
+                """)
+            try driver.start(name: "flr")
+            // Strings, so a failure shows the figures read and expected.
+            func unguaranteed() throws -> String {
+                let rate = Self.htbRate(of: "1:2", in: try namespace.exec(["/usr/sbin/tc", "class", "show", "dev", "pbflr0"]))
+                return rate.map { "\($0) bytes/s" } ?? "no class 1:2"
+            }
+            func kibibytes(_ value: UInt64) -> String { "\(value * 1024) bytes/s" }
+            #expect(try unguaranteed() == kibibytes(1000))
+            let a = try driver.createPort(network: "flr", xml: Documents.port(Documents.uuid(1), mac: "52:54:00:00:08:01",
+                                                                             extra: "<bandwidth><inbound average='100' floor='125'/></bandwidth>")).uuid
+            #expect(try unguaranteed() == kibibytes(875))
+            let b = try driver.createPort(network: "flr", xml: Documents.port(Documents.uuid(2), mac: "52:54:00:00:08:02",
+                                                                             extra: "<bandwidth><inbound average='100' floor='250'/></bandwidth>")).uuid
+            #expect(try unguaranteed() == kibibytes(625), "the second live plug counts the first floor in bytes too")
+            try driver.setPortParameters(network: "flr", port: a, PortBandwidthParameters(values: ["inbound.floor": 500]))
+            #expect(try unguaranteed() == kibibytes(250))
+            try driver.deletePort(network: "flr", port: b)
+            #expect(try unguaranteed() == kibibytes(500))
+            let classes = try namespace.exec(["/usr/sbin/tc", "class", "show", "dev", "pbflr0"])
+            #expect(Self.htbRate(of: "1:3", in: classes) == 500 * 1024 && Self.htbRate(of: "1:4", in: classes) == nil)
+            try driver.destroy(name: "flr")
+        }
+    }
+
+    /// The rate of HTB class `id` in `tc class show` output, in bytes/s (tc prints bits with a
+    /// decimal unit); nil when the class is absent.
+    static func htbRate(of id: String, in output: String) -> UInt64? {
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("class htb \(id) ") }) else { return nil }
+        let words = line.split(separator: " ")
+        guard let index = words.firstIndex(of: "rate"), index + 1 < words.count else { return nil }
+        let text = words[index + 1]
+        let units: [(String, UInt64)] = [("Gbit", 1_000_000_000), ("Mbit", 1_000_000), ("Kbit", 1000), ("bit", 1)]
+        guard let (unit, scale) = units.first(where: { text.hasSuffix($0.0) }), let number = UInt64(text.dropLast(unit.count)) else {
+            return nil
+        }
+        return number * scale / 8
+    }
 }

@@ -2,6 +2,7 @@ import HostNet
 import NetConf
 import NetCore
 @testable import NetDriver
+import TestSupport
 
 /// Fakes of HostNet's parts (bridges, firewall, DHCP/DNS, bandwidth) sharing one model of the
 /// host, so a `LinuxNetworkHost` composed of them can be checked for the order of its steps and
@@ -15,6 +16,8 @@ final class FakeHostParts: @unchecked Sendable {
     private var _tables: Set<String> = []
     private var _dns: [String: Int32] = [:]
     private var _shapedBridges: Set<String> = []
+    /// The tc tree each shaped bridge carries, built from the same plans the real shaper runs.
+    private var _trees: [String: TrafficControlTree] = [:]
     private var nextPID: Int32 = 1000
 
     /// Every call, in order, as "part.verb argument".
@@ -24,6 +27,8 @@ final class FakeHostParts: @unchecked Sendable {
     var tables: Set<String> { lock.withLock { _tables } }
     var runningDNS: [String: Int32] { lock.withLock { _dns } }
     var shapedBridges: Set<String> { lock.withLock { _shapedBridges } }
+    /// The tc tree on `bridge`'s egress, nil when it is not shaped.
+    func tree(of bridge: String) -> TrafficControlTree? { lock.withLock { _trees[bridge] } }
     /// Makes every later call of `verb` ("bridges.createBridge", "dns.start", …) fail.
     func fail(_ verb: String) { _ = lock.withLock { _failing.insert(verb) } }
     /// Removes a device behind the host's back (drift).
@@ -119,16 +124,30 @@ final class FakeHostParts: @unchecked Sendable {
         }
         func remove(from nic: ShapedNIC) throws(PatchbayError) { try parts.step("shaping.remove", nic.tap.value) { _ in } }
         func applyToNetwork(_ bandwidth: Bandwidth, bridge: InterfaceName, floors: [PortFloor], group: UInt32?) throws(PatchbayError) {
-            try parts.step("shaping.applyToNetwork", bridge.value) { $0._shapedBridges.insert(bridge.value) }
+            try parts.step("shaping.applyToNetwork", bridge.value) {
+                $0._shapedBridges.insert(bridge.value)
+                let inbound = bandwidth.inbound.flatMap { $0.average == nil ? nil : $0 }
+                $0._trees[bridge.value] = TrafficControlTree(inbound.map {
+                    BandwidthPlan.networkStart(bridge: bridge.value, inbound: $0, floors: floors)
+                } ?? [])
+            }
         }
-        func plugFloor(_ floor: PortFloor, bridge: InterfaceName, network inbound: BandwidthRate, flooredTotal: UInt64) throws(PatchbayError) {
-            try parts.step("shaping.plugFloor", "\(bridge) \(floor.classID)") { _ in }
+        func plugFloor(_ floor: PortFloor, bridge: InterfaceName, network inbound: BandwidthRate, flooredTotal: KibibytesPerSecond) throws(PatchbayError) {
+            try parts.step("shaping.plugFloor", "\(bridge) \(floor.classID)") {
+                $0._trees[bridge.value]?.apply(BandwidthPlan.floorPlug(floor, bridge: bridge.value, network: inbound, others: flooredTotal))
+            }
         }
-        func unplugFloor(classID: UInt32, bridge: InterfaceName, network inbound: BandwidthRate, flooredTotal: UInt64) throws(PatchbayError) {
-            try parts.step("shaping.unplugFloor", "\(bridge) \(classID)") { _ in }
+        func unplugFloor(classID: UInt32, bridge: InterfaceName, network inbound: BandwidthRate, flooredTotal: KibibytesPerSecond) throws(PatchbayError) {
+            try parts.step("shaping.unplugFloor", "\(bridge) \(classID)") {
+                $0._trees[bridge.value]?.apply(BandwidthPlan.floorUnplug(classID: classID, bridge: bridge.value, network: inbound,
+                                                                         remaining: flooredTotal))
+            }
         }
         func removeFromNetwork(bridge: InterfaceName) throws(PatchbayError) {
-            try parts.step("shaping.removeFromNetwork", bridge.value) { $0._shapedBridges.remove(bridge.value) }
+            try parts.step("shaping.removeFromNetwork", bridge.value) {
+                $0._shapedBridges.remove(bridge.value)
+                $0._trees[bridge.value] = nil
+            }
         }
         func removeNetworkLeftovers(bridge: InterfaceName) throws(PatchbayError) {
             try parts.step("shaping.removeNetworkLeftovers", bridge.value) { $0._shapedBridges.remove(bridge.value) }

@@ -58,7 +58,7 @@ final class FakeNetworkHost: NetworkHost, @unchecked Sendable {
         return runtime
     }
 
-    func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
+    func plugFloor(_ floor: PortFloor, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: KibibytesPerSecond) throws(PatchbayError) {
         let call = "plugFloor \(network.name) \(floor.classID)"
         let (observer, fail) = locked { () -> ((@Sendable (String) -> Void)?, Bool) in
             defer { _failFloor = false }
@@ -70,7 +70,7 @@ final class FakeNetworkHost: NetworkHost, @unchecked Sendable {
         if fail { throw PatchbayError(.internalError, "injected floor failure") }
     }
 
-    func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: UInt64) throws(PatchbayError) {
+    func unplugFloor(classID: UInt32, network: NetworkDefinition, runtime: NetworkRuntime, flooredTotal: KibibytesPerSecond) throws(PatchbayError) {
         let call = "unplugFloor \(network.name) \(classID)"
         let (observer, fail) = locked { () -> ((@Sendable (String) -> Void)?, Bool) in
             defer { _failFloor = false }

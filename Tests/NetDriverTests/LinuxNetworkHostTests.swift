@@ -266,10 +266,10 @@ struct OwnBridgeNetworkTests {
             let runtime = try fixture.start(definition, floors: [first])
             defer { try? fixture.stop(definition, runtime) }
             let second = PortFloor(classID: 4, floor: try KibibytesPerSecond(200), mac: try MACAddress("52:54:00:00:00:04"))
-            try fixture.host.plugFloor(second, network: definition, runtime: runtime, flooredTotal: first.floor.bytesPerSecond)
+            try fixture.host.plugFloor(second, network: definition, runtime: runtime, flooredTotal: first.floor)
             var classes = try fixture.namespace.exec(["/usr/sbin/tc", "class", "show", "dev", "pbfl0"])
             #expect(classes.contains("1:3") && classes.contains("1:4"))
-            try fixture.host.unplugFloor(classID: 4, network: definition, runtime: runtime, flooredTotal: first.floor.bytesPerSecond)
+            try fixture.host.unplugFloor(classID: 4, network: definition, runtime: runtime, flooredTotal: first.floor)
             classes = try fixture.namespace.exec(["/usr/sbin/tc", "class", "show", "dev", "pbfl0"])
             #expect(classes.contains("1:3") && !classes.contains("1:4"))
             try fixture.stop(definition, runtime)
