@@ -1,0 +1,19 @@
+# Sourced by scripts/run: the host's network devices on virtnodedevd-sock, and their lifecycle
+# events as interfaces come and go.
+
+nduri="nodedev:///system?socket=$demo/sock/virtnodedevd-sock"
+ndvirsh() { command virsh -c "$nduri" "$@"; }
+
+step "Node devices: virsh -c '$nduri'"
+show ndvirsh nodedev-list --cap net
+timeout 60 virsh -c "$nduri" nodedev-event --loop --event lifecycle --timeout 30 >"$demo/ndevents" 2>&1 &
+ndevents=$!
+sleep 1 # the listener registers
+show ip -n "$ns" link add pbdemo-nd0 type veth peer name pbdemo-nd1
+show ndvirsh nodedev-list --cap net
+show ip -n "$ns" link del pbdemo-nd0
+started=$SECONDS
+until [ "$(grep -c "net_pbdemo-nd" "$demo/ndevents" 2>/dev/null)" -ge 4 ] || [ $((SECONDS - started)) -ge 30 ]; do sleep 0.2; done
+kill -INT "$ndevents" 2>/dev/null; wait "$ndevents" 2>/dev/null || true
+echo "\$ timeout 60 virsh -c '$nduri' nodedev-event --loop --event lifecycle   # what it printed"
+cat "$demo/ndevents"
