@@ -13,7 +13,9 @@ show ip -n "$ns" link add pbdemo-nd0 type veth peer name pbdemo-nd1
 show ndvirsh nodedev-list --cap net
 show ip -n "$ns" link del pbdemo-nd0
 started=$SECONDS
-until [ "$(grep -c "net_pbdemo-nd" "$demo/ndevents" 2>/dev/null)" -ge 4 ] || [ $((SECONDS - started)) -ge 30 ]; do sleep 0.2; done
-kill -INT "$ndevents" 2>/dev/null; wait "$ndevents" 2>/dev/null || true
+# Four events: each end of the veth created, then deleted (node device names use _ for -).
+until [ "$(grep -c "net_pbdemo_nd" "$demo/ndevents" 2>/dev/null)" -ge 4 ] || [ $((SECONDS - started)) -ge 25 ]; do sleep 0.2; done
+kill -INT "$ndevents" 2>/dev/null || true
+wait "$ndevents" 2>/dev/null || true
 echo "\$ timeout 60 virsh -c '$nduri' nodedev-event --loop --event lifecycle   # what it printed"
 cat "$demo/ndevents"
