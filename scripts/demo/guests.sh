@@ -74,9 +74,10 @@ show nvirsh net-create "$demo/B.xml"
 step "A guest: virsh -c '$quri'"
 sed -n '/<os>/,/<\/devices>/p' "$demo/guest1.xml"
 # Domain events until the daemon is killed below (virsh's listener ends with its connection).
+listeners=$(registrations)
 command virsh -c "$quri" event --loop --all --timeout 600 >"$demo/domevents" 2>&1 &
 domevents=$!
-sleep 0.5 # the listener registers
+wait_listeners "$listeners" 1
 show qvirsh define "$demo/guest1.xml"
 show qvirsh start guest1
 show qvirsh list --all
