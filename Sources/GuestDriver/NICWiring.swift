@@ -66,14 +66,13 @@ public final class NICWiring: @unchecked Sendable {
 
     /// The default hold. Each `set_link` raises a virtio config interrupt, but the guest reads the
     /// link status once per config work run: off and on sent back to back (~1 ms apart) were both
-    /// read as "up" in 1 of 8 to 20 tries (TCG guest on a loaded 2-core host); 2 ms and more were
-    /// seen (`carrier_changes`) every time (QMPTests TestGuestFlapTests). Seeing is not enough:
-    /// the guest flushes its neighbour cache only if its linkwatch work runs while the carrier is
-    /// still down, and on this host that took more than 100 ms at times — a 20, 50 or 100 ms hold
-    /// left static-address guests on the old gateway's MAC for 0.6–1.2 s in some runs, a 200 ms
-    /// hold never (outage median ≤ 30 ms, max 120 ms over 12 moves; GuestDriverTests
-    /// NICGuestOutageTests). On an idle KVM host far less would do: keep the knob.
-    public static let defaultLinkDownHoldMicroseconds: UInt64 = 200_000
+    /// read as "up" in 1 of 8 to 3 of 16 tries (TCG guest on a loaded 2-core host), and a flap the
+    /// guest never sees neither flushes its neighbour cache nor redoes DHCP on the new network.
+    /// 2 ms missed 1 of 16 with four guests booting at once, 20 ms none of 50 in TestGuestFlapTests
+    /// but once in NICGuestOutageTests (a busier guest): 50 ms is the margin for the guest's vCPU
+    /// waiting for a host CPU. A longer hold did not shorten the outage of static-address guests
+    /// (see NICGuestOutageTests), so it only costs.
+    public static let defaultLinkDownHoldMicroseconds: UInt64 = 50_000
 
     /// Opens the wiring over `<stateDirectory>/nics`; call `recover` for each running domain.
     /// `linkDownHoldMicroseconds` is the least time a move keeps the guest's link down (0 for
