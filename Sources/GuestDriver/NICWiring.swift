@@ -64,10 +64,15 @@ public final class NICWiring: @unchecked Sendable {
     /// The shortest time the guest's link stays down during a re-wiring.
     let linkDownHoldMicroseconds: UInt64
 
-    /// The default hold: a carrier that comes back within a millisecond can go unnoticed by the
-    /// guest (Linux's linkwatch may coalesce it; the test guest polls its carrier every 50 ms),
-    /// and then it neither flushes its neighbour cache nor redoes DHCP on the new network.
-    public static let defaultLinkDownHoldMicroseconds: UInt64 = 300_000
+    /// The default hold. Each `set_link` raises a virtio config interrupt, but the guest reads the
+    /// link status once per config work run: off and on sent back to back (~1 ms apart) were both
+    /// read as "up" in 1 of 8 to 3 of 16 tries (TCG guest on a loaded 2-core host), and a flap the
+    /// guest never sees neither flushes its neighbour cache nor redoes DHCP on the new network.
+    /// 2 ms missed 1 of 16 with four guests booting at once, 20 ms none of 50 in TestGuestFlapTests
+    /// but once in NICGuestOutageTests (a busier guest): 50 ms is the margin for the guest's vCPU
+    /// waiting for a host CPU. A longer hold did not shorten the outage of static-address guests
+    /// (see NICGuestOutageTests), so it only costs.
+    public static let defaultLinkDownHoldMicroseconds: UInt64 = 50_000
 
     /// Opens the wiring over `<stateDirectory>/nics`; call `recover` for each running domain.
     /// `linkDownHoldMicroseconds` is the least time a move keeps the guest's link down (0 for

@@ -3,19 +3,21 @@ import NetConf
 import NetCore
 import Netlink
 
-/// `GuestNICAttachment` on the real kernel: rtnetlink for links and qdiscs, one `tc -batch` for
-/// the mirred filters (this kernel has no matchall classifier, so u32 match-all).
+/// `GuestNICAttachment` on the real kernel: rtnetlink for links and qdiscs; direct targets are
+/// `DirectAttachment`'s macvlan and mirred redirects, in the order a move needs.
 public final class LinuxGuestNICAttachment: GuestNICAttachment {
     /// Network namespace file to work in; nil for the caller's.
     public let namespace: String?
     private let links: Rtnetlink
     private let shaper: BandwidthShaper
+    private let direct: DirectAttachment
 
     /// An attacher for the given namespace.
     public init(namespace: String? = nil) throws(PatchbayError) {
         self.namespace = namespace
         links = try Rtnetlink(in: namespace)
         shaper = try BandwidthShaper(namespace: namespace)
+        direct = try DirectAttachment(namespace: namespace)
     }
 
     private func existing(_ name: InterfaceName, for tap: InterfaceName) throws(PatchbayError) -> LinkInfo {
@@ -27,7 +29,7 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
 
     public func plan(tap: InterfaceName, mac: MACAddress, target: NICAttachmentTarget,
                      replacing current: NICAttachment?) throws(PatchbayError) -> NICAttachment {
-        let tapLink = try existing(tap, for: tap)
+        _ = try existing(tap, for: tap)
         switch target {
         case .bridge:
             return NICAttachment(tap: tap, mac: mac, target: target)
@@ -35,7 +37,7 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
             let lowerLink = try existing(lower, for: tap)
             // Two name slots per tap, so a direct→direct move builds the new macvlan while the
             // old one still carries the guest's traffic.
-            let slots = [try InterfaceName("pbmv\(tapLink.index)"), try InterfaceName("pbmw\(tapLink.index)")]
+            let slots = [try direct.macvlanName(for: tap), try direct.macvlanName(for: tap, slot: 1)]
             let name = slots.first { $0 != current?.macvlan } ?? slots[0]
             let original = mode == .passthrough ? (current?.lowerDevice == lower ? current?.originalLowerMAC : nil) ?? lowerLink.mac : nil
             return NICAttachment(tap: tap, mac: mac, target: target, macvlan: name, originalLowerMAC: original)
@@ -49,21 +51,7 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
         case .direct(let lower, let plugMode):
             let mode = MacvlanMode(plugMode)
             guard let macvlan = attachment.macvlan else { throw .internalError("direct attachment of '\(attachment.tap)' without a macvlan") }
-            let lowerLink = try existing(lower, for: attachment.tap)
-            // A leftover of an interrupted attempt is replaced, not trusted.
-            if try links.link(named: macvlan) != nil { try links.deleteLink(macvlan) }
-            try links.createLink(macvlan, kind: .macvlan(lowerIndex: lowerLink.index, mode: mode), mac: mode == .passthru ? nil : attachment.mac)
-            do {
-                // Passthru owns the device: its MAC becomes the guest's (restored on release).
-                if mode == .passthru { try links.setLink(macvlan, mac: attachment.mac) }
-                // Without this the macvlan would send IPv6 packets of its own with the guest's MAC.
-                try links.disableAddressGeneration(macvlan)
-                try Sysctl.disableIPv6(on: macvlan, namespace: namespace)
-                try links.setLink(macvlan, up: true)
-            } catch {
-                try? release(attachment)
-                throw error
-            }
+            try direct.createMacvlan(macvlan, for: attachment.tap, on: lower, mode: mode, mac: attachment.mac)
         }
     }
 
@@ -82,10 +70,8 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
             let tapLink = try existing(tap, for: tap)
             if let master = tapLink.masterIndex, master != 0 { try links.setLink(tap, masterIndex: 0) }
             try clearQdiscs(tap)
-            // Both directions' redirects in one tc process (a process costs 1–3 ms); the
-            // macvlan's is made here rather than in `prepare` for that reason.
-            let fromMacvlan = try shaper.installed(on: macvlan).ingress ? [] : BandwidthPlan.ingressRedirect(device: macvlan.value, to: tap.value)
-            try shaper.batch(fromMacvlan + BandwidthPlan.ingressRedirect(device: tap.value, to: macvlan.value))
+            // The macvlan's half is made here rather than in `prepare`: one tc process for both.
+            try direct.redirect(tap: tap, macvlan: macvlan)
         }
         try links.setLink(tap, up: true)
     }
@@ -118,8 +104,9 @@ public final class LinuxGuestNICAttachment: GuestNICAttachment {
                 if try links.link(named: ifb) != nil { try links.deleteLink(ifb) }
             }
         case .direct(let lower, _):
-            if let macvlan = attachment.macvlan, try links.link(named: macvlan) != nil { try links.deleteLink(macvlan) }
-            if let original = attachment.originalLowerMAC, let lowerLink = try links.link(named: lower), lowerLink.mac != original {
+            if let macvlan = attachment.macvlan {
+                try direct.removeMacvlan(macvlan, lowerDevice: lower, originalLowerMAC: attachment.originalLowerMAC)
+            } else if let original = attachment.originalLowerMAC, let lowerLink = try links.link(named: lower), lowerLink.mac != original {
                 try links.setLink(lower, mac: original)
             }
         }
