@@ -83,6 +83,11 @@ let package = Package(
             path: "Tests/GuestTorture"
         ),
         .testTarget(name: "NetDriverTests", dependencies: ["NetDriver", "NetConf", "NetCore", "HostNet", "HostOS", "Netlink", "TestSupport"]),
+        .executableTarget(
+            name: "patchbay-nic-torture",
+            dependencies: ["GuestDriver", "NetDriver", "NetConf", "NetCore", "NetXML", "HostNet", "Netlink"],
+            path: "Tests/NICTorture"
+        ),
         .testTarget(name: "GuestDriverTests", dependencies: ["GuestDriver", "NetDriver", "HostNet", "HostOS", "Netlink", "NetConf", "NetXML", "NetCore", "QEMUCommandLine", "QMP", "TestSupport"]),
         .testTarget(name: "QEMUCommandLineTests", dependencies: ["QEMUCommandLine", "NetConf", "NetCore", "NetXML"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "NetConf", "NetXML"]),

@@ -89,6 +89,17 @@ public final class SupervisedProcess: @unchecked Sendable {
         return waitForExit(timeout: 30)
     }
 
+    /// Calls `handler` once, from a thread of its own, when the process has exited (at once if it
+    /// already has); a child of ours is reaped first, so `exitStatus` is known in the handler.
+    /// False when no thread could be started.
+    @discardableResult
+    public func onExit(_ handler: @escaping @Sendable (SupervisedProcess) -> Void) -> Bool {
+        HostThread { [self] in
+            while !waitForExit(timeout: 3600) {}
+            handler(self)
+        }.start()
+    }
+
     /// The exit status (128+signal when killed) once this process was reaped here, else nil.
     public var exitStatus: Int32? {
         lock.withLock { reapedStatus }.map { ($0 & 0x7F) == 0 ? ($0 >> 8) & 0xFF : 128 + ($0 & 0x7F) }

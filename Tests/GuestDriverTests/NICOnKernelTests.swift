@@ -197,6 +197,31 @@ struct NICOnKernelTests {
         }
     }
 
+    /// A move into a network whose bridge runs kernel STP (libvirt's default) is dark until the
+    /// new port has listened and learned (the kernel raises the forward delay to 2 s at least, and
+    /// refuses a hand-set port state while STP runs): the move says so, and this measures it.
+    @Test func moveIntoAnSTPNetworkReportsTheDelay() throws {
+        try Self.with { networks, wiring, tap, _, _ in try Self.measureSTP(networks, wiring, tap) }
+    }
+
+    static func measureSTP(_ networks: NetworkDriver, _ wiring: NICWiring, _ tap: TapDevice) throws {
+        _ = try networks.create(xml: "<network><name>stp</name><bridge name='pbstp' stp='on' delay='0'/><ip address='10.225.0.1' prefix='24'/></network>")
+        let nic = try NICFixture.nic()
+        let link = RecordingLink()
+        try wiring.apply(NICDocuments.network("iso"), to: nic, link: link)
+        let started = Date.now
+        let change = try wiring.apply(NICDocuments.network("stp"), to: nic, link: link)
+        #expect(change.stpDelayExpected, "the move's result says the destination runs STP")
+        GuestFrames.drain(tap.descriptor)
+        #expect(try GuestFrames.reaches(tap.descriptor, [10, 225, 0, 1], timeout: 12))
+        let dark = Date.now.timeIntervalSince(started)
+        print("STP destination: first ARP reply \(Int(dark * 1000)) ms after the move began (host side \(change.hostMicroseconds) µs)")
+        #expect(dark > 1, "kernel STP holds a new port in listening/learning")
+        let back = try wiring.apply(NICDocuments.network("iso"), to: nic, link: link)
+        #expect(!back.stpDelayExpected)
+        try wiring.release(nic)
+    }
+
     /// Host-side time of a move until the NIC carries traffic on the destination, per pair of
     /// kinds, over the full matrix of destinations (printed for the report; the bench repeats it).
     @Test func moveTimings() throws {

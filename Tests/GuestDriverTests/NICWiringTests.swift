@@ -233,4 +233,15 @@ struct NICWiringTests {
         #expect(try NICUpdate.find(NICDocuments.network("b", mac: "52:54:00:aa:00:07", alias: "ua-net1"),
                                    in: [current, NICDocuments.network("a", mac: "52:54:00:aa:00:02", alias: "ua-net1")], macGiven: false) == 1)
     }
+
+    @Test func updateDocumentsAcceptTheSeedsNoneAsNull() throws {
+        let parsed = try NICUpdate.interface(xml: "<interface type='none'><mac address='52:54:00:aa:00:01'/></interface>")
+        #expect(parsed.interface.type == .null)
+        #expect(parsed.macGiven)
+        #expect(try NICConnection(parsed.interface) == .unplugged)
+        let byAlias = try NICUpdate.interface(xml: "<interface type='network'><source network='a'/><alias name='ua-net0'/></interface>")
+        #expect(!byAlias.macGiven)
+        #expect(throws: PatchbayError.self) { try NICUpdate.interface(xml: "<disk type='file'/>") }
+        #expect(throws: PatchbayError.self) { try NICConnection(NICDocuments.interface("user")) }
+    }
 }

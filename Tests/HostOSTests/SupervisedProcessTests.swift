@@ -74,6 +74,17 @@ import TestSupport
         #expect(ProcessIdentity.current(identity.pid) == nil)
     }
 
+    @Test func exitIsReportedOnceWithItsStatus() throws {
+        let process = try ProcessLaunch(executable: "/bin/sh", arguments: ["-c", "exit 7"]).spawn()
+        let reported = Reported()
+        #expect(process.onExit { reported.add($0.exitStatus) })
+        #expect(waitFor { reported.values.count == 1 })
+        #expect(reported.values == [7])
+        // Registered after the exit: called at once.
+        #expect(process.onExit { reported.add($0.exitStatus) })
+        #expect(waitFor { reported.values.count == 2 })
+    }
+
     @Test func aRecordedIdentityIsFoundAgainOnlyWhileThatProcessRuns() throws {
         let process = try ProcessLaunch(executable: "/bin/sleep", arguments: ["600"]).spawn()
         defer { process.terminate(grace: 1) }
@@ -109,5 +120,22 @@ import TestSupport
             if count <= 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<count])
         }
+    }
+}
+
+private final class Reported: @unchecked Sendable {
+    private let lock = NSLock()
+    private var statuses: [Int32?] = []
+
+    func add(_ status: Int32?) {
+        lock.lock()
+        statuses.append(status)
+        lock.unlock()
+    }
+
+    var values: [Int32?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return statuses
     }
 }

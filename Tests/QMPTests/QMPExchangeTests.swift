@@ -4,6 +4,7 @@ import Glibc
 import NetCore
 import QMP
 import Testing
+import TestSupport
 
 /// The client against a scripted QEMU on a socketpair: exact bytes, ordering, errors, descriptors.
 @Suite struct QMPExchangeTests {
@@ -194,5 +195,27 @@ func waitFor(timeout: Double = 30, _ condition: () -> Bool) throws {
     while !condition() {
         guard Date() < deadline else { throw WaitTimedOut() }
         usleep(5_000)
+    }
+}
+
+@Suite struct QMPTypedCommandTests {
+    @Test func typedCommandsSendWhatQEMUExpects() throws {
+        let server = try FakeQMPServer { line in
+            FakeQMPServer.command(of: line) == "query-status"
+                ? [#"{"return": {"status": "paused", "singlestep": false, "running": false}, "id": \#(FakeQMPServer.id(of: line))}"#]
+                : FakeQMPServer.emptyReturn(to: line)
+        }
+        let qmp = try QMPConnection(descriptor: server.clientDescriptor)
+        #expect(try qmp.queryStatus() == QMPConnection.RunState(running: false, status: "paused"))
+        try qmp.setLink(device: "net1", up: true)
+        try qmp.cont()
+        try qmp.stop()
+        try qmp.systemPowerdown()
+        #expect(Array(server.received.dropFirst(2)) == [
+            #"{"arguments": {"name": "net1", "up": true}, "execute": "set_link", "id": 3}"#,
+            #"{"execute": "cont", "id": 4}"#,
+            #"{"execute": "stop", "id": 5}"#,
+            #"{"execute": "system_powerdown", "id": 6}"#,
+        ])
     }
 }

@@ -4,13 +4,15 @@ import Glibc
 import HostOS
 import QMP
 
-/// The QEMU side of a socketpair, scripted: it sends a greeting, then answers each line the client
+/// The QEMU side of a socketpair, scripted (for unit tests of QMP users without QEMU): it sends a greeting, then answers each line the client
 /// sends with whatever `respond` returns, and records every line (golden exchanges) and every
 /// descriptor that arrived with one.
-final class FakeQMPServer: @unchecked Sendable {
-    static let greeting = #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": "Debian 1:7.2+dfsg-7+deb12u18"}, "capabilities": ["oob"]}}"#
+public final class FakeQMPServer: @unchecked Sendable {
+    /// QEMU 7.2's greeting.
+    public static let greeting = #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": "Debian 1:7.2+dfsg-7+deb12u18"}, "capabilities": ["oob"]}}"#
 
-    let clientDescriptor: Int32
+    /// The client's end: give it to `QMPConnection(descriptor:)`, which takes ownership.
+    public let clientDescriptor: Int32
     private let serverDescriptor: Int32
     private let lock = NSLock()
     private var lines: [String] = []
@@ -18,7 +20,7 @@ final class FakeQMPServer: @unchecked Sendable {
     private let respond: @Sendable (String) -> [String]
 
     /// `respond` maps a received line to the lines to send back (events and/or replies).
-    init(respond: @escaping @Sendable (String) -> [String]) throws {
+    public init(respond: @escaping @Sendable (String) -> [String]) throws {
         var pair: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             throw POSIXError(.EMFILE)
@@ -31,20 +33,21 @@ final class FakeQMPServer: @unchecked Sendable {
     }
 
     /// Lines received so far.
-    var received: [String] {
+    public var received: [String] {
         lock.lock()
         defer { lock.unlock() }
         return lines
     }
 
     /// Descriptors received so far (close-on-exec copies owned by the server).
-    var receivedDescriptors: [Int32] {
+    public var receivedDescriptors: [Int32] {
         lock.lock()
         defer { lock.unlock() }
         return descriptors
     }
 
-    func send(_ replies: [String]) {
+    /// Sends lines (events, replies) to the client now.
+    public func send(_ replies: [String]) {
         let bytes = Array(replies.map { $0 + "\r\n" }.joined().utf8)
         var offset = 0
         while offset < bytes.count {
@@ -55,7 +58,7 @@ final class FakeQMPServer: @unchecked Sendable {
     }
 
     /// Closes QEMU's side, as when QEMU exits.
-    func hangUp() { shutdown(serverDescriptor, Int32(SHUT_RDWR)) }
+    public func hangUp() { shutdown(serverDescriptor, Int32(SHUT_RDWR)) }
 
     private func serve() {
         var pending: [UInt8] = []
@@ -82,13 +85,18 @@ final class FakeQMPServer: @unchecked Sendable {
         close(serverDescriptor)
     }
 
+    /// A reply to `line` with an empty return, QEMU's answer to most commands.
+    public static func emptyReturn(to line: String) -> [String] {
+        [#"{"return": {}, "id": \#(id(of: line))}"#]
+    }
+
     /// The `id` of a command line.
-    static func id(of line: String) -> Int64 {
+    public static func id(of line: String) -> Int64 {
         (try? JSONValue.parse(line))?["id"]?.integerValue ?? -1
     }
 
     /// The command name of a line.
-    static func command(of line: String) -> String {
+    public static func command(of line: String) -> String {
         (try? JSONValue.parse(line))?["execute"]?.stringValue ?? ""
     }
 }
