@@ -2,7 +2,8 @@
 """Live NIC moves of a real guest (the tiny test guest, TCG) through libvirt-python, against any
 daemon that serves libvirt's QEMU driver (patchbayd's virtqemud-sock or libvirtd 9.0).
 
-Usage: nicmove.py URI SCRATCH KERNEL INITRD REPS OUTAGE_REPS CAP_S [DHCP_REPS]
+Usage: nicmove.py URI SCRATCH KERNEL INITRD REPS OUTAGE_REPS CAP_S [DHCP_REPS [NETWORK_URI]]
+NETWORK_URI serves the network calls when URI does not (patchbayd's virtnetworkd-sock).
 The caller's namespace holds: bridge brhost (10.60.4.1/24, stp off) and a veth pair whose end
 pbdir0 is the direct network's parent and whose end pbpeer0 holds the peer 10.60.3.1/24.
 Prints progress on stderr and one JSON object on stdout.
@@ -10,7 +11,7 @@ Prints progress on stderr and one JSON object on stdout.
 The guest's eth0 holds one static address in every destination's subnet (10.60.N.50/24), so an
 address is valid wherever it lands; it probes every destination's gateway (or peer) every 100 ms.
 A move's outage is the gap, in the guest's own clock, between the last probe answered on the
-source and the first answered on the destination (100 ms: no probe lost); "confirmed" is the host's
+source and the first answered on the destination (up to ~100 ms: no probe lost); "confirmed" is the host's
 time from the call until that probe's answer shows on the serial console. eth1 takes DHCP on
 networks c/d: the renewal is the time from the guest seeing its link go down to the new lease.
 """
@@ -20,6 +21,7 @@ import libvirt
 URI, SCRATCH, KERNEL, INITRD = sys.argv[1:5]
 REPS, OUTAGE_REPS, CAP = int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
 DHCP_REPS = int(sys.argv[8]) if len(sys.argv) > 8 else 2
+NETWORK_URI = sys.argv[9] if len(sys.argv) > 9 else URI
 MAC0, MAC1 = "52:54:00:be:00:01", "52:54:00:be:00:02"
 SERIAL = os.path.join(SCRATCH, "bench-guest-serial.log")
 
@@ -147,8 +149,9 @@ def log(*words):
 
 def main():
     conn = libvirt.open(URI)
+    netconn = libvirt.open(NETWORK_URI) if NETWORK_URI != URI else conn
     for name in NETWORKS:
-        conn.networkCreateXML(NETWORKS[name])
+        netconn.networkCreateXML(NETWORKS[name])
     if os.path.exists(SERIAL):
         os.unlink(SERIAL)
     serial = Serial(SERIAL)
@@ -221,12 +224,18 @@ def main():
         result["dhcp"].update({"renewal_ms": [r for r in renewals if r is not None], "timeouts": dhcp_timeouts,
                                "no_link_flap": sum(1 for r in renewals if r is None)})
     finally:
+        if os.environ.get("NICMOVE_SERIAL_COPY"):
+            serial.poll()
+            with open(os.environ["NICMOVE_SERIAL_COPY"], "w") as copy:
+                copy.write("\n".join(serial.lines) + "\n")
         dom.destroy()
         for name in NETWORKS:
             try:
-                conn.networkLookupByName(name).destroy()
+                netconn.networkLookupByName(name).destroy()
             except libvirt.libvirtError:
                 pass
+        if netconn is not conn:
+            netconn.close()
         conn.close()
     for entry in result["moves"].values():
         calls = entry["call_ms"]
