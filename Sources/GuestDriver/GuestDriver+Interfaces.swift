@@ -129,11 +129,42 @@ extension GuestDriver {
         try updateDevice(name: name, xml: document, flags: flags)
     }
 
+    /// `domifstat`: the tap's counters from the guest's side (what the host's tap sends, the guest receives).
     public func interfaceStats(name: String, device: String) throws(PatchbayError) -> DomainInterfaceStats {
-        throw PatchbayError(.operationUnsupported, "domifstat is not available in this build of the guest driver", domain: .qemu)
+        try lock.withLock { () throws(PatchbayError) in
+            let entry = try domain(name)
+            guard let run = entry.run else { throw PatchbayError(.operationInvalid, "domain is not running", domain: .qemu) }
+            let nic = run.definition.interfaces[try findNIC(run.definition.interfaces, device: device)]
+            guard let tap = nic.target?.dev, let host = host.tapCounters(tap) else {
+                throw PatchbayError(.operationFailed, "interface \(device) has no statistics", domain: .qemu)
+            }
+            var stats = DomainInterfaceStats()
+            (stats.rxBytes, stats.rxPackets, stats.rxErrors, stats.rxDrops) = (host[4], host[5], host[6], host[7])
+            (stats.txBytes, stats.txPackets, stats.txErrors, stats.txDrops) = (host[0], host[1], host[2], host[3])
+            return stats
+        }
     }
 
+    /// `domifaddr --source lease`: the DHCP leases Patchbay networks gave each NIC's MAC.
     public func interfaceAddresses(name: String, source: DomainInterfaceAddressSource) throws(PatchbayError) -> [DomainInterfaceAddresses] {
-        throw PatchbayError(.operationUnsupported, "domifaddr is not available in this build of the guest driver", domain: .qemu)
+        guard source == .lease else {
+            throw PatchbayError(.argumentUnsupported, "only the lease source of interface addresses is supported", domain: .qemu)
+        }
+        return try lock.withLock { () throws(PatchbayError) in
+            let entry = try domain(name)
+            guard let run = entry.run else { throw PatchbayError(.operationInvalid, "domain is not running", domain: .qemu) }
+            var result: [DomainInterfaceAddresses] = []
+            for nic in run.definition.interfaces {
+                let live = nics.liveInterface(nic, domain: entry.uuid, alias: nic.info.alias ?? "")
+                guard case .network(let network, _, _) = live.source, let networks else { continue }
+                let mac = live.mac.address.description
+                let leases = (try? networks.dhcpLeases(name: network, mac: mac)) ?? []
+                guard !leases.isEmpty else { continue }
+                result.append(DomainInterfaceAddresses(name: live.target?.dev ?? "", hardwareAddress: mac, addresses: leases.map {
+                    .init(type: $0.family == .ipv4 ? 0 : 1, address: $0.address, prefix: $0.prefix)
+                }))
+            }
+            return result
+        }
     }
 }

@@ -61,6 +61,9 @@ public protocol GuestProcessHost: AnyObject, Sendable {
     func cpuTimeNanoseconds(_ process: QEMUProcessID) -> UInt64
     /// Connects to the QMP socket (waiting up to `timeout` seconds for QEMU to listen).
     func connectMonitor(path: String, timeout: Double, events: @escaping @Sendable (GuestMonitorEvent) -> Void) throws(PatchbayError) -> GuestMonitor
+    /// The tap's counters as the host sees them (`/proc/net/dev` of its namespace): received
+    /// bytes, packets, errors, drops, then transmitted; nil when there is no such tap.
+    func tapCounters(_ tap: String) -> [Int64]?
     /// Whether PCI devices can be assigned (VFIO).
     var hasVFIO: Bool { get }
 }

@@ -83,6 +83,25 @@ public final class LinuxGuestHost: GuestProcessHost, @unchecked Sendable {
         return (user + system) * 1_000_000_000 / ticks
     }
 
+    public func tapCounters(_ tap: String) -> [Int64]? {
+        // /proc/thread-self/net is the namespace of the reading thread: read it from inside.
+        let read: @Sendable () throws(PatchbayError) -> String? = { AtomicFile.readText("/proc/thread-self/net/dev") }
+        let text: String?
+        if let namespace {
+            text = (try? NetworkNamespace.run(in: namespace, read).get()) ?? nil
+        } else {
+            text = AtomicFile.readText("/proc/thread-self/net/dev")
+        }
+        for line in (text ?? "").split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":"), String(line[..<colon]).trimmingWhitespace == tap else { continue }
+            let numbers = line[line.index(after: colon)...].split(separator: " ").compactMap { Int64($0) }
+            // rx: bytes packets errs drop fifo frame compressed multicast; tx: bytes packets errs drop ...
+            guard numbers.count >= 12 else { return nil }
+            return [numbers[0], numbers[1], numbers[2], numbers[3], numbers[8], numbers[9], numbers[10], numbers[11]]
+        }
+        return nil
+    }
+
     public func connectMonitor(path: String, timeout: Double, events: @escaping @Sendable (GuestMonitorEvent) -> Void) throws(PatchbayError) -> GuestMonitor {
         let connection = try QMPConnection.connect(path: path, timeout: timeout, events: { event in
             if event.name == "SHUTDOWN" { events(.shutdown(guest: event.data["guest"]?.boolValue ?? false)) }

@@ -195,6 +195,10 @@ extension Dispatcher {
             let args = try arguments(DomainInterfaceAddressesArgs.self, procedure, payload)
             try checkDomainFlags(args.flags, allowed: 0, procedure)
             guard let source = DomainInterfaceAddressSource(rawValue: args.source) else {
+                // libvirtd asks for a running domain before it looks at the source (measured).
+                guard try domains.lookup(name: args.domain.name).isActive else {
+                    throw PatchbayError(.operationInvalid, "domain is not running", domain: .domain)
+                }
                 throw PatchbayError(.argumentUnsupported, "Unknown IP address data source \(args.source)", domain: .qemu)
             }
             let interfaces = try domains.interfaceAddresses(name: args.domain.name, source: source)

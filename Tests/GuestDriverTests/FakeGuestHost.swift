@@ -152,6 +152,10 @@ final class FakeGuestHost: GuestProcessHost, @unchecked Sendable {
 
     func cpuTimeNanoseconds(_ process: QEMUProcessID) -> UInt64 { 42_000_000 }
 
+    func tapCounters(_ tap: String) -> [Int64]? {
+        lock.withLock { liveTaps.contains(tap) ? [100, 2, 0, 0, 5000, 40, 0, 1] : nil }
+    }
+
     func connectMonitor(path: String, timeout: Double, events: @escaping @Sendable (GuestMonitorEvent) -> Void) throws(PatchbayError) -> GuestMonitor {
         try step("connect")
         let process: Process? = lock.withLock { processes.values.first { $0.alive && $0.arguments.contains { $0.contains(path) } } }

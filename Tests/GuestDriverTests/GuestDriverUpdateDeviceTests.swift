@@ -62,3 +62,16 @@ import Testing
         try bench.driver.destroy(name: "g1")
     }
 }
+
+@Suite struct GuestDriverInterfaceStatsTests {
+    /// libvirt reports a NIC's counters from the guest's side: the tap's transmit is the guest's receive.
+    @Test func statsAreSwappedToTheGuestsSide() throws {
+        let bench = try DriverBench()
+        _ = try bench.driver.define(xml: DriverBench.guest())
+        _ = try bench.driver.start(name: "g1", paused: false)
+        let stats = try bench.driver.interfaceStats(name: "g1", device: "vnet0")
+        #expect(stats.rxBytes == 5000 && stats.rxPackets == 40 && stats.rxDrops == 1 && stats.txBytes == 100 && stats.txPackets == 2)
+        #expect(throws: PatchbayError.self) { _ = try bench.driver.interfaceStats(name: "g1", device: "vnet9") }
+        try bench.driver.destroy(name: "g1")
+    }
+}
