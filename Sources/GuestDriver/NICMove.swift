@@ -12,8 +12,10 @@ extension NICWiring {
     ///
     /// The old attachment is torn down only after the NIC carries traffic on the destination
     /// (deleting a link costs ~46 ms), except when both cannot coexist (same lower device).
+    /// `hold` keeps the guest's link down for the wiring's minimum (not needed for a NIC wired
+    /// for the first time: its guest has not run yet).
     func move(_ record: inout NICRecord, to desired: NICConnection, bandwidth interfaceBandwidth: Bandwidth?,
-              link: GuestLinkControl?, guestLinkKnownDown: Bool) throws(PatchbayError) -> NICChange {
+              link: GuestLinkControl?, guestLinkKnownDown: Bool, hold: Bool = true) throws(PatchbayError) -> NICChange {
         let started = Self.monotonicMicroseconds()
         let old = record.current
         let nic = record.nic
@@ -58,8 +60,10 @@ extension NICWiring {
             try ledger.save(record)
 
             // 3. Link off: the flap makes the guest flush its neighbour cache and redo DHCP.
+            var linkWentDown: UInt64?
             if let link, !guestLinkKnownDown {
                 try link.setLink(alias: nic.alias, up: false)
+                linkWentDown = Self.monotonicMicroseconds()
                 let wasUp = saved.guestLinkUp
                 undo.push { try? link.setLink(alias: nic.alias, up: wasUp) }
             }
@@ -93,10 +97,19 @@ extension NICWiring {
             }
             if let planned { try host.applyBandwidth(new.bandwidth, to: planned) }
 
-            // 5. Link on (when the user wants it), then read the kernel back.
+            // 5. Link on (when the user wants it), after the hold, then read the kernel back.
             record.current = new
-            if let link, record.guestLinkUp { try link.setLink(alias: nic.alias, up: true) }
-            let carried = Self.monotonicMicroseconds() - started
+            let work = Self.monotonicMicroseconds() - started
+            var down: UInt64 = 0
+            if let link, record.guestLinkUp {
+                // A link that was down already (unplugged, or set down) needs no hold.
+                if hold, saved.guestLinkUp, let linkWentDown {
+                    let elapsed = Self.monotonicMicroseconds() - linkWentDown
+                    if elapsed < linkDownHoldMicroseconds { usleep(UInt32(min(linkDownHoldMicroseconds - elapsed, 10_000_000))) }
+                }
+                try link.setLink(alias: nic.alias, up: true)
+                down = linkWentDown.map { Self.monotonicMicroseconds() - $0 } ?? 0
+            }
             try host.verify(tap: nic.tap, planned, bandwidth: planned == nil ? nil : new.bandwidth)
 
             // 6. Commit: from here a crash finishes the move instead of undoing it.
@@ -105,7 +118,9 @@ extension NICWiring {
             try ledger.save(record)
             undo.forget()
             try? finishPending(&record, link: nil)
-            return NICChange(kind: .moved, hostMicroseconds: carried, stpDelayExpected: stp)
+            var change = NICChange(kind: .moved, hostMicroseconds: work, stpDelayExpected: stp)
+            change.linkDownMicroseconds = down
+            return change
         } catch {
             undo.unwind()
             record = saved

@@ -22,9 +22,12 @@ public struct NICChange: Sendable, Equatable {
 
     /// What happened.
     public var kind: Kind
-    /// Host-side time from the start of the change until the tap carried traffic on the
-    /// destination (link back on), in microseconds; 0 when nothing was re-wired.
+    /// Host-side work of the change, in microseconds: from its start until the tap is attached
+    /// and shaped on the destination, where it carries traffic as soon as the guest's link is on
+    /// (the deliberate link-down hold is not counted); 0 when nothing was re-wired.
     public var hostMicroseconds: UInt64
+    /// How long the guest's link was down (the deliberate hold included), in microseconds.
+    public var linkDownMicroseconds: UInt64 = 0
     /// Set when the destination bridge runs kernel STP: the new port forwards only after
     /// listening + learning (about 4 s here), and Patchbay cannot shorten that (a port's state
     /// cannot be set while kernel STP runs).
@@ -58,9 +61,20 @@ public final class NICWiring: @unchecked Sendable {
     let restarts = DispatchQueue(label: "patchbay.nic-wiring.network-restart")
     /// Problems met while plugging NICs back after network restarts (for the drift report).
     var restartProblemsStorage: [String] = []
+    /// The shortest time the guest's link stays down during a re-wiring.
+    let linkDownHoldMicroseconds: UInt64
+
+    /// The default hold: a carrier that comes back within a millisecond can go unnoticed by the
+    /// guest (Linux's linkwatch may coalesce it; the test guest polls its carrier every 50 ms),
+    /// and then it neither flushes its neighbour cache nor redoes DHCP on the new network.
+    public static let defaultLinkDownHoldMicroseconds: UInt64 = 300_000
 
     /// Opens the wiring over `<stateDirectory>/nics`; call `recover` for each running domain.
-    public init(stateDirectory: String, networks: NetworkDriver, attachment: GuestNICAttachment) throws(PatchbayError) {
+    /// `linkDownHoldMicroseconds` is the least time a move keeps the guest's link down (0 for
+    /// tests without a guest, and for measuring the host's own work).
+    public init(stateDirectory: String, networks: NetworkDriver, attachment: GuestNICAttachment,
+                linkDownHoldMicroseconds: UInt64 = NICWiring.defaultLinkDownHoldMicroseconds) throws(PatchbayError) {
+        self.linkDownHoldMicroseconds = linkDownHoldMicroseconds
         ledger = try NICLedger(stateDirectory: stateDirectory)
         self.networks = networks
         host = attachment
@@ -127,7 +141,8 @@ public final class NICWiring: @unchecked Sendable {
             }
             let before = record.current.connection
             record.linkUp = linkUp
-            var change = try move(&record, to: desired, bandwidth: interface.bandwidth, link: link, guestLinkKnownDown: false)
+            var change = try move(&record, to: desired, bandwidth: interface.bandwidth, link: link, guestLinkKnownDown: false,
+                                  hold: existing != nil)
             change.kind = before == .unplugged ? .plugged : desired == .unplugged ? .unplugged : .moved
             return change
         }
@@ -137,10 +152,11 @@ public final class NICWiring: @unchecked Sendable {
     private func adjust(_ record: inout NICRecord, linkUp: Bool, bandwidth: Bandwidth?, fresh: Bool,
                         link: GuestLinkControl) throws(PatchbayError) -> NICChange {
         var changed = false
-        if record.current.connection.networkName == nil, bandwidth != record.current.bandwidth, let attachment = record.current.attachment {
-            try host.applyBandwidth(bandwidth, to: attachment)
-            record.current.bandwidth = bandwidth
-            try ledger.save(record)
+        // On a network, an interface without <bandwidth> takes its port's (portgroup's): only an
+        // explicit one is a change there.
+        let isNetwork = record.current.connection.networkName != nil
+        if bandwidth != record.current.bandwidth && (!isNetwork || bandwidth != nil) {
+            try changeBandwidth(&record, to: bandwidth)
             changed = true
         }
         if fresh || linkUp != record.linkUp {
@@ -171,17 +187,34 @@ public final class NICWiring: @unchecked Sendable {
             guard var record = try ledger.load(domain: nic.domainUUID, alias: nic.alias) else {
                 throw PatchbayError(.operationInvalid, "cannot find interface '\(nic.alias)'", domain: .domain)
             }
-            if let attachment = record.current.attachment {
-                try host.applyBandwidth(bandwidth, to: attachment)
-                do throws(PatchbayError) {
-                    try host.verify(tap: nic.tap, attachment, bandwidth: bandwidth)
-                } catch {
-                    try? host.applyBandwidth(record.current.bandwidth, to: attachment)
-                    throw error
-                }
+            try changeBandwidth(&record, to: bandwidth)
+        }
+    }
+
+    /// The NIC's bandwidth changed live: on a network through the port's parameters (its floor
+    /// is the network's business), then on the tap (and macvlan), read back from the kernel;
+    /// on failure both are put back.
+    private func changeBandwidth(_ record: inout NICRecord, to bandwidth: Bandwidth?) throws(PatchbayError) {
+        var effective = bandwidth
+        var undo = NICUndo()
+        do throws(PatchbayError) {
+            if let network = record.current.connection.networkName, let port = record.current.port {
+                let old = try networks.port(network: network, uuid: port).bandwidth
+                try networks.setPortParameters(network: network, port: port, PortBandwidthParameters(bandwidth))
+                undo.push { [networks] in try? networks.setPortParameters(network: network, port: port, PortBandwidthParameters(old)) }
+                effective = try networks.port(network: network, uuid: port).bandwidth
             }
-            record.current.bandwidth = bandwidth
+            if let attachment = record.current.attachment {
+                let previous = record.current.bandwidth
+                try host.applyBandwidth(effective, to: attachment)
+                undo.push { [host] in try? host.applyBandwidth(previous, to: attachment) }
+                try host.verify(tap: record.nic.tap, attachment, bandwidth: effective)
+            }
+            record.current.bandwidth = effective
             try ledger.save(record)
+        } catch {
+            undo.unwind()
+            throw error
         }
     }
 

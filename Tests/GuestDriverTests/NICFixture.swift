@@ -88,7 +88,7 @@ struct NICFixture {
     }
 
     func wiring(_ networks: NetworkDriver, _ attachment: GuestNICAttachment) throws -> NICWiring {
-        try NICWiring(stateDirectory: state, networks: networks, attachment: attachment)
+        try NICWiring(stateDirectory: state, networks: networks, attachment: attachment, linkDownHoldMicroseconds: 0)
     }
 
     static let domainUUID = (try? LibvirtUUID("8f6d4f4e-52a4-4a5c-9c1e-0d3a4f0b7e01")) ?? LibvirtUUID.random()

@@ -37,6 +37,7 @@ struct NICGuestTests {
                     }
                     try NICOnKernelTests.buildHost(host, lan: lan)
                     // The private-mode network's LAN has its own DHCP server (the LAN's, not Patchbay's).
+                    try FileManager.default.createDirectory(atPath: fixture.root, withIntermediateDirectories: true)
                     lanDnsmasq = try HostCommand.start("/usr/sbin/dnsmasq", [
                         "--keep-in-foreground", "--conf-file=/dev/null", "--port=0", "--interface=pblan0", "--bind-interfaces",
                         "--dhcp-range=10.213.0.50,10.213.0.99,1m", "--pid-file=\(fixture.root)/lan-dnsmasq.pid",
@@ -80,14 +81,30 @@ struct NICGuestTests {
                     // Moved to B: reaches B, not A.
                     mark = guest.mark()
                     let toB = try wiring.apply(interface("network", "network='b'"), to: nic, link: link)
+                    try guest.waitForLink(up: false, after: mark)
+                    let leaseB = try guest.waitForDHCP(after: mark, timeout: 300)
+                    #expect(leaseB.hasPrefix("10.232.0."), "the link flap made the guest redo DHCP on B")
                     try guest.waitUntilReachable("10.232.0.1", after: mark)
                     try guest.waitUntilUnreachable("10.231.0.1", consecutive: 3, after: mark)
-                    print("guest NIC: A→B host side \(toB.hostMicroseconds) µs")
+                    print("guest NIC: A→B host work \(toB.hostMicroseconds) µs, guest link down \(toB.linkDownMicroseconds) µs")
 
                     // Moved to a private-mode direct network: reaches that network's peer.
                     mark = guest.mark()
                     try wiring.apply(interface("network", "network='priv'"), to: nic, link: link)
-                    try guest.waitUntilReachable("10.213.0.2", after: mark)
+                    do {
+                        try guest.waitForLink(up: false, after: mark)
+                        let leasePriv = try guest.waitForDHCP(after: mark, timeout: 120)
+                        #expect(leasePriv.hasPrefix("10.213.0."), "a lease from the direct network's LAN")
+                        try guest.waitUntilReachable("10.213.0.2", after: mark, timeout: 120)
+                    } catch {
+                        // What the guest and the host saw, for the failure report.
+                        print(guest.serial.reports.filter { ["LINK", "DHCP", "ERROR", "ADDR"].contains($0.keyword) })
+                        print((try? String(contentsOfFile: "\(fixture.root)/lan.leases", encoding: .utf8)) ?? "no LAN leases")
+                        print((try? host.exec(["tc", "-s", "filter", "show", "dev", "vnet0", "ingress"])) ?? "")
+                        print((try? host.exec(["ip", "-d", "-s", "link", "show"])) ?? "")
+                        print((try? lan.exec(["ip", "-s", "link", "show", "pblan0"])) ?? "")
+                        throw error
+                    }
 
                     // A move whose destination device is gone leaves it working where it was.
                     try Rtnetlink(namespace: host.path).deleteLink(InterfaceName("pbpool1"))

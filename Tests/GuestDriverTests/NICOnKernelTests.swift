@@ -97,7 +97,8 @@ struct NICOnKernelTests {
                                                      host: try LinuxNetworkHost(namespace: host.path))
                     try startNetworks(networks)
                     let wiring = try NICWiring(stateDirectory: fixture.state, networks: networks,
-                                               attachment: try LinuxGuestNICAttachment(namespace: host.path))
+                                               attachment: try LinuxGuestNICAttachment(namespace: host.path),
+                                               linkDownHoldMicroseconds: 0)
                     let tap = try TapDevice.create("vnet0", options: .init(vnetHeader: false), namespace: host.path)
                     try body(networks, wiring, tap, host, lan)
                 }
@@ -195,6 +196,38 @@ struct NICOnKernelTests {
             #expect(try Self.ports(networks)["nat"]?.count == 1)
             try wiring.release(nic)
         }
+    }
+
+    /// Live bandwidth (domiftune, update-device): on a network through its port, then on the
+    /// tap (bridge: IFB for outbound; direct: HTB on the macvlan), and rebuilt by a move.
+    @Test func liveBandwidthFollowsTheNIC() throws {
+        try Self.with { networks, wiring, _, host, _ in try Self.checkBandwidth(networks, wiring, host) }
+    }
+
+    static func checkBandwidth(_ networks: NetworkDriver, _ wiring: NICWiring, _ host: TestNamespace) throws {
+        let nic = try NICFixture.nic()
+        let link = RecordingLink()
+        let links = try Rtnetlink(namespace: host.path)
+        let shaped = try Bandwidth(inbound: try BandwidthRate(average: try KibibytesPerSecond(1000)),
+                                   outbound: try BandwidthRate(average: try KibibytesPerSecond(500), element: "outbound"))
+        try wiring.apply(NICDocuments.network("nat"), to: nic, link: link)
+        try wiring.setBandwidth(nic, shaped)
+        let port = try #require(wiring.record(domain: nic.domainUUID, alias: nic.alias)?.current.port)
+        #expect(try networks.port(network: "nat", uuid: port).bandwidth == shaped, "the port carries the NIC's bandwidth")
+        #expect(try host.exec(["tc", "qdisc", "show", "dev", "vnet0"]).contains("htb"))
+        #expect(try links.links().contains { $0.kind == "ifb" }, "outbound through an IFB on a bridge")
+
+        let extra = "<bandwidth><inbound average='1000'/><outbound average='500'/></bandwidth>"
+        try wiring.apply(NICDocuments.network("priv", extra: extra), to: nic, link: link)
+        let macvlan = try #require(wiring.record(domain: nic.domainUUID, alias: nic.alias)?.current.attachment?.macvlan)
+        #expect(try host.exec(["tc", "qdisc", "show", "dev", macvlan.value]).contains("htb"), "outbound on the macvlan")
+        #expect(try !links.links().contains { $0.kind == "ifb" }, "the bridge's IFB went with the old attachment")
+
+        try wiring.setBandwidth(nic, nil)
+        #expect(try !host.exec(["tc", "qdisc", "show", "dev", "vnet0"]).contains("htb"))
+        #expect(try !host.exec(["tc", "qdisc", "show", "dev", macvlan.value]).contains("htb"))
+        #expect(try host.exec(["tc", "qdisc", "show", "dev", "vnet0"]).contains("ingress"), "the attachment's redirect stays")
+        try wiring.release(nic)
     }
 
     /// A move into a network whose bridge runs kernel STP (libvirt's default) is dark until the

@@ -244,4 +244,26 @@ struct NICWiringTests {
         #expect(throws: PatchbayError.self) { try NICUpdate.interface(xml: "<disk type='file'/>") }
         #expect(throws: PatchbayError.self) { try NICConnection(NICDocuments.interface("user")) }
     }
+
+    @Test func liveBandwidthChangesThePortAndTheTap() throws {
+        try NICFixture.with { fixture in
+            let networks = try fixture.networks()
+            try Self.startNetworks(networks)
+            let wiring = try fixture.wiring(networks, ModelGuestNICAttachment(devices: Self.devices))
+            let link = RecordingLink()
+            let nic = try NICFixture.nic()
+            try wiring.apply(NICDocuments.network("a"), to: nic, link: link)
+            let extra = "<bandwidth><inbound average='2000'/></bandwidth>"
+            #expect(try wiring.apply(NICDocuments.network("a", extra: extra), to: nic, link: link).kind == .adjusted)
+            let record = try #require(wiring.record(domain: nic.domainUUID, alias: nic.alias))
+            let port = try #require(record.current.port)
+            #expect(try networks.port(network: "a", uuid: port).bandwidth?.inbound?.average?.value == 2000)
+            #expect(record.current.bandwidth?.inbound?.average?.value == 2000)
+            // The same document again changes nothing; no <bandwidth> on a network keeps the port's.
+            #expect(try wiring.apply(NICDocuments.network("a", extra: extra), to: nic, link: link).kind == .unchanged)
+            #expect(try wiring.apply(NICDocuments.network("a"), to: nic, link: link).kind == .unchanged)
+            try wiring.setBandwidth(nic, nil)
+            #expect(try networks.port(network: "a", uuid: port).bandwidth == nil)
+        }
+    }
 }

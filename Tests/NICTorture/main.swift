@@ -53,7 +53,7 @@ do {
             "<network><name>pass</name><forward mode='passthrough'><interface dev='pbpool1'/></forward></network>",
         ] { _ = try networks.create(xml: document) }
     case "run":
-        let wiring = try NICWiring(stateDirectory: state, networks: networks, attachment: attachment)
+        let wiring = try NICWiring(stateDirectory: state, networks: networks, attachment: attachment, linkDownHoldMicroseconds: 0)
         let recovered = wiring.recover(domain: domainUUID, link: NoLink())
         let journal = open(arguments[6], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         func log(_ line: String) { _ = Array((line + "\n").utf8).withUnsafeBytes { write(journal, $0.baseAddress, $0.count) } }
@@ -79,7 +79,7 @@ do {
             step += 1
         }
     case "verify":
-        let wiring = try NICWiring(stateDirectory: state, networks: networks, attachment: attachment)
+        let wiring = try NICWiring(stateDirectory: state, networks: networks, attachment: attachment, linkDownHoldMicroseconds: 0)
         let recovered = wiring.recover(domain: domainUUID, link: NoLink())
         var problems = recovered.problems
         let record = recovered.records.first
@@ -110,7 +110,7 @@ do {
         print("verified: \(record.map { "\($0.current.connection)" } ?? "no record"), \(problems.count) problems")
         exit(problems.isEmpty ? 0 : 1)
     case "cleanup":
-        let wiring = try NICWiring(stateDirectory: state, networks: networks, attachment: attachment)
+        let wiring = try NICWiring(stateDirectory: state, networks: networks, attachment: attachment, linkDownHoldMicroseconds: 0)
         try wiring.releaseAll(domain: domainUUID)
         for summary in networks.list() where summary.isActive { try networks.destroy(name: summary.name) }
     default:
