@@ -26,7 +26,8 @@ public struct ProcessIdentity: Sendable, Hashable, Codable, CustomStringConverti
 
     /// True while this very process runs: it exists, is not a zombie (exited, unreaped — PID 1
     /// here reaps no orphans, so `kill(pid, 0)` succeeds on the dead) and its start time matches
-    /// (the pid was not reused).
+    /// (the pid was not reused). While a multi-threaded process exits, its main thread shows as a
+    /// zombie a moment before the rest are gone: `SupervisedProcess.isAlive` (pidfd) is exact.
     public var isAlive: Bool {
         guard let status = ProcessStatus.read(pid) else { return false }
         return status.startTime == startTime && status.isRunning

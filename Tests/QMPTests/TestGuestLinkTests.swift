@@ -50,7 +50,8 @@ import TestSupport
             let sends = guest.serial.reports[steady.index...].filter { $0.target == "10.77.0.1" }.map(\.milliseconds).sorted()
             let gaps = zip(sends.dropFirst(), sends).map { $0 - $1 }.sorted()
             let medianGap = gaps[gaps.count / 2]
-            #expect(medianGap >= 90 && medianGap <= 400)
+            // Never a burst (late slots are skipped); the upper bound only says probing goes on under load.
+            #expect(medianGap >= 90 && medianGap <= 1000)
 
             let beforeOff = guest.mark()
             try guest.qmp.execute("set_link", ["name": "net0", "up": false])
@@ -58,20 +59,39 @@ import TestSupport
             try guest.waitUntilUnreachable("10.77.0.1", consecutive: 3, after: beforeOff)
             // (Measured: the host tap keeps its carrier; only the guest's NIC loses it.)
             // The other NIC kept working all along.
-            let otherWhileOff = guest.serial.reports[beforeOff.index...].filter { $0.target == "10.79.0.1" }
+            let otherWhileOff = try guest.serial.wait(for: "5 probes of the other NIC", after: beforeOff, timeout: 60) { reports in
+                let probes = reports.filter { $0.target == "10.79.0.1" }
+                return probes.count >= 5 ? probes : nil
+            }
             // (A single lost probe is load on this machine, not an outage: look for three in a row.)
             let otherRuns = otherWhileOff.sorted { $0.milliseconds < $1.milliseconds }
                 .reduce(into: (run: 0, worst: 0)) { state, probe in
                     state.run = probe.succeeded ? 0 : state.run + 1
                     state.worst = max(state.worst, state.run)
                 }
-            #expect(!otherWhileOff.isEmpty && otherRuns.worst < 3)
+            #expect(otherRuns.worst < 3, "\(otherWhileOff)")
 
             let beforeOn = guest.mark()
             let switchedOn = TestClock.now
             try guest.qmp.execute("set_link", ["name": "net0", "up": true])
             let link = try guest.waitForLink(up: true, after: beforeOn)
             let back = try guest.waitUntilReachable("10.77.0.1", after: beforeOn)
+            // A bare link flap (what every move adds), held off for 0, 200 and 1500 ms: what it costs the
+            // guest, and whether the guest noticed it at all (only then does it flush its neighbours
+            // and redo DHCP).
+            var flaps: [String] = []
+            for hold in [0, 200, 1500] {
+                try guest.waitUntilReachable("10.77.0.1", after: guest.mark())
+                let beforeFlap = guest.mark()
+                try guest.qmp.setLink(device: "net0", up: false)
+                if hold > 0 { usleep(useconds_t(hold * 1000)) }
+                try guest.qmp.setLink(device: "net0", up: true)
+                let flap = try guest.waitForOutageEnd("10.77.0.1", after: beforeFlap)
+                #expect(flap.lostProbes <= 40)
+                let noticed = guest.serial.reports[beforeFlap.index...].contains { $0.keyword == "LINK" && $0.fields == ["eth0", "down"] }
+                flaps.append("held \(hold) ms: \(flap.lostProbes) probes lost, \(flap.milliseconds) ms, guest \(noticed ? "saw" : "did not see") LINK down")
+            }
+            print("test-guest: link flaps (set_link off; hold; set_link on): " + flaps.joined(separator: "; "))
             print("""
                 test-guest: boot to first successful probe \(String(format: "%.1f", bootSeconds)) s host time \
                 (guest clock: BOOT \(boot?.milliseconds ?? -1) ms, READY \(ready?.milliseconds ?? -1) ms, \

@@ -52,6 +52,8 @@ public final class TestGuest: @unchecked Sendable {
         public var paused = false
         /// Guest memory.
         public var memoryMiB = 256
+        /// More QEMU arguments, appended last (e.g. a `pcie-root-port` for hot-plug).
+        public var extraQEMUArguments: [String] = []
 
         /// Describes a guest.
         public init(nics: [NIC], networks: [String], probes: [String]) {
@@ -104,14 +106,23 @@ public final class TestGuest: @unchecked Sendable {
             }
             arguments += ["-netdev", netdev, "-device", "virtio-net-pci,netdev=host\(nic.id),id=\(nic.id),mac=\(nic.mac)"]
         }
+        arguments += configuration.extraQEMUArguments
         let launch = ProcessLaunch(executable: "/usr/bin/qemu-system-x86_64", arguments: arguments, descriptors: descriptors,
                                    logFile: directory + "/qemu.log", namespace: configuration.namespace)
         startedAt = TestClock.now
         process = try launch.spawn()
+        do {
+            watchdog = try GuestWatchdog(guarding: process)
+        } catch {
+            process.terminate(grace: 5)
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
         let box = EventSink()
         do {
-            qmp = try QMPConnection.connect(path: directory + "/qmp.sock", timeout: 60, events: { box.add($0) })
+            qmp = try TestGuest.connect(directory + "/qmp.sock", while: process, events: { box.add($0) })
         } catch {
+            watchdog.release()
             process.terminate(grace: 5)
             let log = (try? String(contentsOfFile: directory + "/qemu.log", encoding: .utf8)) ?? ""
             try? FileManager.default.removeItem(atPath: directory)
@@ -121,6 +132,20 @@ public final class TestGuest: @unchecked Sendable {
     }
 
     private let sink: EventSink
+    private let watchdog: GuestWatchdog
+
+    /// Connects to QEMU's monitor once it listens; gives up at once when QEMU exited (bad arguments).
+    private static func connect(_ path: String, while process: SupervisedProcess,
+                                events: @escaping QMPConnection.EventHandler) throws -> QMPConnection {
+        let deadline = TestClock.now + 120
+        while true {
+            do {
+                return try QMPConnection.connect(path: path, timeout: 1, events: events)
+            } catch {
+                guard process.isAlive, TestClock.now < deadline else { throw error }
+            }
+        }
+    }
 
     /// QMP events received so far, in order.
     public var events: [QMPEvent] { sink.all }
@@ -152,6 +177,16 @@ public final class TestGuest: @unchecked Sendable {
         }
     }
 
+    /// Waits until the first outage of `target` after `mark` is over (or `quiet` probes in a row
+    /// succeeded without one) and returns it: what a live re-wiring cost the guest.
+    @discardableResult
+    public func waitForOutageEnd(_ target: String, after mark: GuestSerialMark, quiet: Int = 30,
+                                 timeout: Double = 120) throws -> GuestOutage {
+        try serial.wait(for: "the end of an outage of \(target)", after: mark, timeout: timeout) { reports in
+            GuestOutage.first(of: target, in: reports, quiet: quiet)
+        }
+    }
+
     /// Waits for a DHCP lease on `interface` after `mark`; returns the address with its prefix.
     @discardableResult
     public func waitForDHCP(_ interface: String = "eth0", after mark: GuestSerialMark? = nil, timeout: Double = 120) throws -> String {
@@ -169,11 +204,15 @@ public final class TestGuest: @unchecked Sendable {
         }
     }
 
-    /// Kills QEMU, reaps it and removes the guest's files. Idempotent.
+    /// Kills QEMU, reaps it and removes the guest's files (kept, for reading, when
+    /// PATCHBAY_KEEP_GUEST_LOGS is set). Idempotent.
     public func stop() {
         qmp.close()
+        watchdog.release()
         process.terminate(grace: 5)
-        try? FileManager.default.removeItem(atPath: directory)
+        if ProcessInfo.processInfo.environment["PATCHBAY_KEEP_GUEST_LOGS"] == nil {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     deinit { stop() }

@@ -8,6 +8,12 @@ public struct TestGuestImage: Sendable {
     /// The busybox initramfs.
     public let initrd: String
 
+    /// An image at known paths (prefer `prepare()`).
+    public init(kernel: String, initrd: String) {
+        self.kernel = kernel
+        self.initrd = initrd
+    }
+
     /// The repository this file belongs to.
     static var repository: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

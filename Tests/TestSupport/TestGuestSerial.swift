@@ -17,7 +17,8 @@ public struct GuestReport: Sendable, Equatable {
     /// For PROBE: whether it got a reply.
     public var succeeded: Bool { fields.last == "ok" }
 
-    init?(line: Substring, seenAt: Double) {
+    /// Parses one serial line; nil for anything that is not a report (kernel messages).
+    public init?(line: Substring, seenAt: Double = 0) {
         let words = line.split(separator: " ")
         guard words.count >= 2, let milliseconds = Int(words[1]),
               ["BOOT", "MODULES", "IFACE", "LINK", "ADDR", "DHCP", "READY", "PROBE", "ERROR"].contains(String(words[0])) else { return nil }
@@ -25,6 +26,39 @@ public struct GuestReport: Sendable, Equatable {
         self.milliseconds = milliseconds
         self.fields = words.dropFirst(2).map(String.init)
         self.seenAt = seenAt
+    }
+}
+
+/// An interruption of a target as the guest's probes saw it.
+public struct GuestOutage: Sendable, Equatable {
+    /// Failed probes in a row (0: none failed).
+    public let lostProbes: Int
+    /// From the first failed probe's sending to the next successful one's, guest clock (0: none failed).
+    public let milliseconds: Int
+
+    /// Creates an outage.
+    public init(lostProbes: Int, milliseconds: Int) {
+        self.lostProbes = lostProbes
+        self.milliseconds = milliseconds
+    }
+
+    /// The first outage of `target` in `reports` once it is over and settled; no outage when `quiet`
+    /// probes in a row succeeded before any failed; nil while undecided.
+    ///
+    /// Probes overlap and a failed one reports only when its wait ends (1 s by default), so a
+    /// success can be reported before failures sent earlier: the outage is judged only once a
+    /// probe sent `settleMilliseconds` after the recovering one has reported.
+    public static func first(of target: String, in reports: [GuestReport], quiet: Int,
+                             settleMilliseconds: Int = 1500) -> GuestOutage? {
+        let probes = reports.filter { $0.target == target }.sorted { $0.milliseconds < $1.milliseconds }
+        guard let firstFailure = probes.firstIndex(where: { !$0.succeeded }) else {
+            return probes.count >= quiet ? GuestOutage(lostProbes: 0, milliseconds: 0) : nil
+        }
+        if firstFailure >= quiet { return GuestOutage(lostProbes: 0, milliseconds: 0) }
+        guard let recovery = probes[firstFailure...].firstIndex(where: \.succeeded),
+              let last = probes.last, last.milliseconds >= probes[recovery].milliseconds + settleMilliseconds else { return nil }
+        return GuestOutage(lostProbes: recovery - firstFailure,
+                           milliseconds: probes[recovery].milliseconds - probes[firstFailure].milliseconds)
     }
 }
 
@@ -44,6 +78,7 @@ public final class GuestSerialLog: @unchecked Sendable {
     private var parsed: [GuestReport] = []
     private var rawLines: [String] = []
 
+    /// Reads the log at `path` (which may not exist yet).
     public init(path: String) { self.path = path }
 
     /// Reads what QEMU appended since the last call.
