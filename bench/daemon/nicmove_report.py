@@ -61,7 +61,7 @@ def main():
             lcall, loutage, lseen = describe(other, lv["cap_s"])
             ratio = "-"
             if other and other["call_median_ms"] and entry["call_median_ms"]:
-                ratio = "%.2fx" % (other["call_median_ms"] / entry["call_median_ms"])
+                ratio = "%.3gx" % (other["call_median_ms"] / entry["call_median_ms"])
             line += " %19s %17s %8s %7s" % (lcall, loutage, lseen, ratio)
         print(line)
     if lv:
