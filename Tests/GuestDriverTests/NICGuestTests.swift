@@ -81,10 +81,11 @@ struct NICGuestTests {
                     // Moved to B: reaches B, not A.
                     mark = guest.mark()
                     let toB = try wiring.apply(interface("network", "network='b'"), to: nic, link: link)
-                    try guest.waitForLink(up: false, after: mark)
+                    let flap = try guest.waitForLink(up: false, after: mark)
                     let leaseB = try guest.waitForDHCP(after: mark, timeout: 300)
                     #expect(leaseB.hasPrefix("10.232.0."), "the link flap made the guest redo DHCP on B")
-                    try guest.waitUntilReachable("10.232.0.1", after: mark)
+                    let firstOnB = try guest.waitUntilReachable("10.232.0.1", after: mark)
+                    print("guest NIC: A→B outage seen by the guest (TCG, DHCP included): link down at \(flap.milliseconds) ms, first answered probe of B sent at \(firstOnB.milliseconds) ms: \(firstOnB.milliseconds - flap.milliseconds) ms")
                     try guest.waitUntilUnreachable("10.231.0.1", consecutive: 3, after: mark)
                     print("guest NIC: A→B host work \(toB.hostMicroseconds) µs, guest link down \(toB.linkDownMicroseconds) µs")
 
