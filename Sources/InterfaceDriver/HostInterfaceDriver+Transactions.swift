@@ -37,12 +37,10 @@ extension HostInterfaceDriver {
         if let (generation, seconds) = armed { armDeadline(generation: generation, after: seconds) }
     }
 
-    /// Arms the deadline timer of the transaction begun as `generation`.
+    /// Arms the deadline timer of the transaction begun as `generation`. The timer has a thread of
+    /// its own (not a `Task`), so a saturated cooperative pool cannot hold the rollback back.
     func armDeadline(generation armed: Int, after seconds: Double) {
-        Task.detached { [self] in
-            try? await Task.sleep(nanoseconds: UInt64(max(seconds, 0) * 1_000_000_000))
-            expire(generation: armed)
-        }
+        deadlineTimer.arm(after: seconds) { [self] in expire(generation: armed) }
     }
 
     /// Rolls back the transaction `armed` if it is still the pending one and its deadline has passed.
@@ -79,6 +77,7 @@ extension HostInterfaceDriver {
             try AtomicFile.remove(transactionPath)
             transaction = nil
             generation += 1
+            deadlineTimer.cancel()
         }
     }
 
@@ -156,6 +155,7 @@ extension HostInterfaceDriver {
         try AtomicFile.remove(transactionPath)
         transaction = nil
         generation += 1
+        deadlineTimer.cancel()
         let record = InterfaceRollbackRecord(reason: reason, age: Self.now() - pending.began, undone: undone)
         if reason != .requested { lastAutomatic = record }
         return record
