@@ -14,7 +14,7 @@ extension HostInterfaceDriver {
     /// `confirm` is checked at commit. A transaction already pending is refused with its report
     /// (age, what its rollback would do), never silently replaced.
     public func begin(timeout: Double? = nil, confirm: ConfirmationRule? = nil) throws(PatchbayError) {
-        let armed: (Int, Double)? = try lock.withLock { () throws(PatchbayError) -> (Int, Double)? in
+        try lock.withLock { () throws(PatchbayError) in
             if let pending = transaction {
                 throw PatchbayError(.operationInvalid, "an interface transaction is already pending: "
                                     + (try status(of: pending)).report.replacingOccurrences(of: "\n", with: "; "), domain: .interface)
@@ -32,33 +32,34 @@ extension HostInterfaceDriver {
             try AtomicFile.write(bytes: try pending.encoded(), to: transactionPath, mode: 0o600)
             transaction = pending
             generation += 1
-            return timeout.map { (generation, $0) }
+            if let timeout { armDeadline(generation: generation, after: timeout) }
         }
-        if let (generation, seconds) = armed { armDeadline(generation: generation, after: seconds) }
     }
 
-    /// Arms the deadline timer of the transaction begun as `generation`.
+    /// Arms the deadline timer of the transaction begun as `generation`. The timer has a thread of
+    /// its own (not a `Task`), so a saturated cooperative pool cannot hold the rollback back.
+    /// Called under `lock`: the timer has one slot, and arming outside the lock could let a late
+    /// call for an ended transaction replace the deadline of the next one.
     func armDeadline(generation armed: Int, after seconds: Double) {
-        Task.detached { [self] in
-            try? await Task.sleep(nanoseconds: UInt64(max(seconds, 0) * 1_000_000_000))
-            expire(generation: armed)
-        }
+        deadlineTimer.arm(after: seconds) { [self] in expire(generation: armed) }
     }
 
     /// Rolls back the transaction `armed` if it is still the pending one and its deadline has passed.
     func expire(generation armed: Int) {
-        enum Outcome { case none, early(Double), rolledBack(InterfaceRollbackRecord), failed(PatchbayError) }
+        enum Outcome { case none, rolledBack(InterfaceRollbackRecord), failed(PatchbayError) }
         let outcome: Outcome = lock.withLock {
             guard armed == generation, let pending = transaction, let deadline = pending.deadline else { return .none }
             // The timer sleeps on the monotonic clock, the deadline is wall time: if the wall clock
             // was set back meanwhile, wait for the rest instead of never rolling back.
             let left = deadline - Self.now()
-            if left > 0 { return .early(left) }
+            if left > 0 {
+                armDeadline(generation: armed, after: left)
+                return .none
+            }
             do throws(PatchbayError) { return .rolledBack(try undo(pending, reason: .deadline)) } catch { return .failed(error) }
         }
         switch outcome {
         case .none: break
-        case .early(let seconds): armDeadline(generation: armed, after: seconds)
         case .rolledBack(let record): onAutomaticRollback?(record)
         case .failed(let error): onAutomaticRollbackFailure?(error)
         }
@@ -79,6 +80,7 @@ extension HostInterfaceDriver {
             try AtomicFile.remove(transactionPath)
             transaction = nil
             generation += 1
+            deadlineTimer.cancel()
         }
     }
 
@@ -156,6 +158,7 @@ extension HostInterfaceDriver {
         try AtomicFile.remove(transactionPath)
         transaction = nil
         generation += 1
+        deadlineTimer.cancel()
         let record = InterfaceRollbackRecord(reason: reason, age: Self.now() - pending.began, undone: undone)
         if reason != .requested { lastAutomatic = record }
         return record

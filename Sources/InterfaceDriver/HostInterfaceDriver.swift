@@ -33,6 +33,8 @@ public final class HostInterfaceDriver: @unchecked Sendable {
     var transaction: InterfaceTransaction?
     /// Incremented at every begin, so a deadline timer only ends the transaction it was armed for.
     var generation = 0
+    /// Fires the pending transaction's deadline (see `armDeadline`).
+    let deadlineTimer = DeadlineTimer()
     /// The last rollback the driver did by itself (deadline or start), for reports.
     public var lastAutomaticRollback: InterfaceRollbackRecord? { lock.withLock { lastAutomatic } }
     var lastAutomatic: InterfaceRollbackRecord?

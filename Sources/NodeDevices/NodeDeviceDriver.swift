@@ -77,10 +77,18 @@ public final class NodeDeviceDriver: @unchecked Sendable {
                 names[link.index] = known.first { $0.interface == link.name }?.name ?? source.device(for: link).name
             }
         }
-        Task.detached { [self] in
+        let thread = DeviceEventThread()
+        let read: @Sendable () async -> Void = { [self] in
             for await event in monitor.events {
                 if let translated = translate(event) { handler(translated) }
             }
+            thread.finish()
+        }
+        if thread.start() {
+            Task(executorPreference: thread) { await read() }
+        } else {
+            // No thread to be had: late events beat none.
+            Task.detached { await read() }
         }
     }
 

@@ -70,6 +70,33 @@ struct NodeDeviceTests {
     }
 }
 
+/// Device events must reach the daemon while Swift's cooperative pool is saturated by blocking
+/// work (the task reading the link monitor's stream once ran there and waited with it).
+@Suite("Node device events under load", .serialized)
+struct NodeDeviceEventsUnderLoadTests {
+    @Test func eventsArriveWhileTheCooperativePoolIsSaturated() async throws {
+        // The async variant keeps the body in this task, so `watch` starts its reader at the
+        // priority the hog's tasks have, as the daemon (an async caller) does.
+        try await TestNamespace.with { ns in
+            let driver = NodeDeviceDriver(source: LinuxNetDevices(namespace: ns.path))
+            let events = Events()
+            try driver.watch(namespace: ns.path) { events.add($0) }
+            defer { driver.stop() }
+            let hog = CooperativePoolHog()
+            defer { hog.release() }
+            try ns.exec(["ip", "link", "add", "pbv4", "address", "02:00:00:00:00:0d", "type", "veth", "peer", "name", "pbv5",
+                         "address", "02:00:00:00:00:0e"])
+            // Waits blocking: a Task.sleep here would itself wait for the hogged pool.
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline, events.all.count < 2 { usleep(20_000) }
+            let pinned = !hog.poolHadASpareThread
+            hog.release()
+            #expect(Set(events.all) == [.created("net_pbv4_02_00_00_00_00_0d"), .created("net_pbv5_02_00_00_00_00_0e")])
+            #expect(pinned, "the pool was not saturated: the test proves nothing")
+        }
+    }
+}
+
 final class Events: @unchecked Sendable {
     private let lock = NSLock()
     private var events: [NodeDeviceEvent] = []
