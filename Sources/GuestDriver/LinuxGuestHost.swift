@@ -31,11 +31,28 @@ public final class LinuxGuestHost: GuestProcessHost, @unchecked Sendable {
         return QEMUProcessID(pid: process.identity.pid, startTime: process.identity.startTime)
     }
 
+    /// The pid file first; without a usable one, every process is searched for `marker` on its
+    /// command line: a SIGKILL of the driver between the spawn and the record naming the pid
+    /// leaves a QEMU that may not have written its pid file yet (it does so some way into its
+    /// start-up, later still on a loaded host), and it must not outlive the run.
     public func findQEMU(pidFile: String, marker: String) -> QEMUProcessID? {
-        guard let text = AtomicFile.readText(pidFile), let pid = Int32(text.trimmingWhitespace),
-              let identity = ProcessIdentity.current(pid), identity.isAlive,
+        if let text = AtomicFile.readText(pidFile), let pid = Int32(text.trimmingWhitespace),
+           let found = Self.process(pid, marking: marker) {
+            return found
+        }
+        let own = getpid()
+        for name in DirectoryListing.names(in: "/proc") ?? [] {
+            guard let pid = Int32(name), pid != own, let found = Self.process(pid, marking: marker) else { continue }
+            return found
+        }
+        return nil
+    }
+
+    /// `pid` when it is alive and `marker` (the run's monitor path) is one of its arguments'
+    /// text: a stale pid file's pid may since belong to anyone.
+    static func process(_ pid: Int32, marking marker: String) -> QEMUProcessID? {
+        guard let identity = ProcessIdentity.current(pid), identity.isAlive,
               let commandLine = AtomicFile.read("/proc/\(pid)/cmdline") else { return nil }
-        // The pid file may be stale and its pid reused: the process must be QEMU for this run.
         let words = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard words.contains(where: { $0.contains(marker) }) else { return nil }
         return QEMUProcessID(pid: identity.pid, startTime: identity.startTime)

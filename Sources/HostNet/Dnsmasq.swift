@@ -107,24 +107,58 @@ public struct Dnsmasq: Sendable {
     }
 
     /// Stops the daemon (SIGTERM, then SIGKILL if it lingers) and removes its pid file. A pid file
-    /// naming some other process is removed without signalling anyone.
+    /// naming some other process is removed without signalling anyone. Then every other dnsmasq
+    /// reading this network's configuration file is stopped too: a SIGKILL of Patchbay while
+    /// dnsmasq daemonizes leaves one that runs before (or without) its pid file, which the pid
+    /// file alone would never find again.
     public func stop(timeoutMilliseconds: Int = 5000) throws(PatchbayError) {
         switch state {
         case .stopped:
-            return
+            break
         case .vanished:
             try AtomicFile.remove(paths.pidFile)
         case .running(let pid):
-            if kill(pid, SIGTERM) != 0 && errno != ESRCH {
-                throw .system("Failed to terminate dnsmasq (PID: \(pid))", errno: errno)
-            }
-            if !waitForExit(pid, milliseconds: timeoutMilliseconds) {
-                kill(pid, SIGKILL)
-                guard waitForExit(pid, milliseconds: 1000) else {
-                    throw .operationFailed("dnsmasq (PID: \(pid)) of network '\(paths.networkName)' did not exit after SIGKILL")
-                }
-            }
+            try terminate(pid, timeoutMilliseconds: timeoutMilliseconds)
             try AtomicFile.remove(paths.pidFile)
+        }
+        try stopUnrecorded(timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// Every live dnsmasq reading this network's configuration file, found in /proc by its command
+    /// line whatever the pid file says (a daemonizing dnsmasq shows as more than one process).
+    public var processes: [pid_t] {
+        (DirectoryListing.names(in: "/proc") ?? []).compactMap { pid_t($0) }.filter(isOurs)
+    }
+
+    /// Stops what `processes` finds, scanning again after each round: a dnsmasq caught between
+    /// its forks may start a child after the scan. Bounded, so a process that keeps reappearing
+    /// is reported instead of looping for ever.
+    private func stopUnrecorded(timeoutMilliseconds: Int) throws(PatchbayError) {
+        // One scan of /proc (a few ms for the ~100 processes here) when nothing is left over.
+        var found = processes
+        var rounds = 0
+        while !found.isEmpty && rounds < 20 {
+            for pid in found { try terminate(pid, timeoutMilliseconds: timeoutMilliseconds) }
+            found = processes
+            rounds += 1
+        }
+        if let pid = found.first {
+            throw .operationFailed("dnsmasq (PID: \(pid)) of network '\(paths.networkName)' keeps running after being stopped")
+        }
+        // A daemon stopped mid-start may have written its pid file after the scan above began.
+        if case .vanished = state { try AtomicFile.remove(paths.pidFile) }
+    }
+
+    /// SIGTERM, then SIGKILL when `pid` lingers past the timeout.
+    private func terminate(_ pid: pid_t, timeoutMilliseconds: Int) throws(PatchbayError) {
+        if kill(pid, SIGTERM) != 0 && errno != ESRCH {
+            throw .system("Failed to terminate dnsmasq (PID: \(pid))", errno: errno)
+        }
+        if !waitForExit(pid, milliseconds: timeoutMilliseconds) {
+            kill(pid, SIGKILL)
+            guard waitForExit(pid, milliseconds: 1000) else {
+                throw .operationFailed("dnsmasq (PID: \(pid)) of network '\(paths.networkName)' did not exit after SIGKILL")
+            }
         }
     }
 

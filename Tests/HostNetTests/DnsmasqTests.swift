@@ -300,6 +300,35 @@ struct DnsmasqDaemonTests {
         }
     }
 
+    /// The crash point of issue "orphan": Patchbay SIGKILLed after dnsmasq was spawned but before
+    /// its pid file exists (or before the runtime naming it was saved). Recovery then knows of no
+    /// pid; stop must still find the daemon by its configuration file on its command line.
+    @Test(arguments: [false, true])
+    func stopFindsADaemonWithoutItsPidFile(pidFileNamesAStranger: Bool) throws {
+        let capabilities = try DnsmasqCapabilities.probe()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pb-dnsmasq-orphan-\(getpid())-\(pidFileNamesAStranger)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try TestNamespace.with { server in
+            let links = try Rtnetlink(namespace: server.path)
+            let bridge = try InterfaceName(Self.bridge)
+            try links.createLink(bridge, kind: .bridge(BridgeOptions(stp: false, forwardDelay: 0)))
+            try links.addAddress(IPAddress("10.77.0.1"), prefix: PrefixLength(24, family: .ipv4), to: bridge)
+            try links.setLink(bridge, up: true)
+            let dnsmasq = Dnsmasq(networkName: "pbdq", stateDirectory: directory, capabilities: capabilities, namespace: server.path)
+            // Whatever happens below, nothing outlives the namespace.
+            defer { for pid in Self.processes(reading: dnsmasq.paths.configFile) { kill(pid, SIGKILL) } }
+            let pid = try dnsmasq.start(Self.network(hosts: []))
+            try AtomicFile.remove(dnsmasq.paths.pidFile)
+            if pidFileNamesAStranger { try AtomicFile.write("\(getpid())\n", to: dnsmasq.paths.pidFile) }
+            #expect(dnsmasq.runningPID == nil, "the pid file no longer leads to the daemon")
+            #expect(dnsmasq.processes == [pid])
+            try dnsmasq.stop()
+            #expect(!dnsmasq.isOurs(pid))
+            #expect(Self.processes(reading: dnsmasq.paths.configFile).isEmpty, "no dnsmasq is left")
+            #expect(dnsmasq.state == .stopped)
+        }
+    }
+
     @Test func startupErrorsAreReportedAndForeignPidsAreLeftAlone() throws {
         let capabilities = try DnsmasqCapabilities.probe()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pb-dnsmasq-err-\(getpid())").path

@@ -18,7 +18,10 @@ struct CrashSafetyTests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func run(kills: Int, namespace: String? = nil, tamper: (String) throws -> Void = { _ in }) throws -> (journal: [String], verify: HostCommand.Outcome) {
+    /// Runs the torture; `leftovers` are the dnsmasq processes of this run (found by its own
+    /// directory, so other runs of this test on the machine do not count) still alive after cleanup.
+    static func run(kills: Int, namespace: String? = nil, tamper: (String) throws -> Void = { _ in })
+        throws -> (journal: [String], verify: HostCommand.Outcome, leftovers: [pid_t]) {
         let binary = try #require(tortureBinary, "patchbay-driver-torture must be built (swift build --build-tests builds it)")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pb-crash-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -40,7 +43,7 @@ struct CrashSafetyTests {
         let verify = try HostCommand.spawnAndWait(binary, ["verify", config, state, journal] + (namespace.map { [$0] } ?? []))
         _ = try HostCommand.spawnAndWait(binary, ["cleanup", config, state, journal] + (namespace.map { [$0] } ?? []))
         let lines = (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
-        return (lines, verify)
+        return (lines, verify, ProcessTable.dnsmasq(mentioning: "\(root)/"))
     }
 
     /// The shortest of three starts of the torture binary on an empty state (µs, at most 1 s).
@@ -56,7 +59,7 @@ struct CrashSafetyTests {
     }
 
     @Test func acknowledgedWorkSurvivesTwoHundredKills() throws {
-        let (journal, verify) = try Self.run(kills: 200)
+        let (journal, verify, _) = try Self.run(kills: 200)
         let acknowledged = journal.filter { $0.hasPrefix("ACK ") }.count
         var interrupted = 0
         var open = false
@@ -75,12 +78,12 @@ struct CrashSafetyTests {
             for (pool, peer) in [("pbtpool1", "pbtpeer1"), ("pbtpool2", "pbtpeer2")] {
                 try links.createLink(InterfaceName(pool), kind: .veth(peer: InterfaceName(peer)))
             }
-            let (journal, verify) = try Self.run(kills: 200, namespace: ns.path)
+            let (journal, verify, leftovers) = try Self.run(kills: 200, namespace: ns.path)
             let acknowledged = journal.filter { $0.hasPrefix("ACK ") }.count
             print("crash test (real host): 200 SIGKILLs, \(journal.filter { $0.hasPrefix("BEGIN ") }.count) operations, \(acknowledged) acknowledged")
             #expect(acknowledged > 100)
             #expect(verify.status == 0, "\(verify.output)\(verify.errors)")
-            #expect(ProcessTable.dnsmasq(mentioning: "pb-crash-").isEmpty, "cleanup left dnsmasq running")
+            #expect(leftovers.isEmpty, "cleanup left dnsmasq running: \(leftovers)")
         }
     }
 
@@ -91,7 +94,7 @@ struct CrashSafetyTests {
         var verify: HostCommand.Outcome?
         // A short run may end with every acknowledged port since deleted or destroyed; try again then.
         for _ in 0..<6 where removed == 0 {
-          (_, verify) = try Self.run(kills: 40) { state in
+          (_, verify, _) = try Self.run(kills: 40) { state in
             let journal = (try? String(contentsOfFile: "\(state)/../journal", encoding: .utf8)) ?? ""
             let lines = journal.split(separator: "\n").map(String.init)
             var untouched: Set<String> = []
