@@ -16,14 +16,8 @@ extension ConnectionOptions {
 
     /// Connects to virtqemud, runs `body`, closes; failures print as virsh does and exit 1.
     func runGuests(_ body: (DomainClient) throws(PatchbayError) -> Void) throws {
-        do throws(PatchbayError) {
-            let client = try DomainClient(socketPath: guestSocketPath, readOnly: readonly)
-            defer { client.close() }
-            try body(client)
-        } catch {
-            printError(error)
-            throw ExitCode(1)
-        }
+        try connected({ () throws(PatchbayError) in try DomainClient(socketPath: guestSocketPath, readOnly: readonly) },
+                      close: { $0.close() }, body)
     }
 }
 
