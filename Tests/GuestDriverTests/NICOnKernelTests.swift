@@ -305,39 +305,12 @@ struct NICOnKernelTests {
     }
 }
 
-/// ARP from the "guest" side of a tap.
-enum GuestFrames {
-    static let guestMAC: [UInt8] = [0x52, 0x54, 0x00, 0xaa, 0x00, 0x01]
-
-    static func arpRequest(for target: [UInt8]) -> [UInt8] {
-        let own: [UInt8] = [target[0], target[1], target[2], 10]
-        return [UInt8](repeating: 0xFF, count: 6) + guestMAC + [0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01]
-            + guestMAC + own + [UInt8](repeating: 0, count: 6) + target
-    }
+/// ARP from the "guest" side of the NIC's tap.
+extension GuestFrames {
+    static let guest = GuestFrames(mac: [0x52, 0x54, 0x00, 0xaa, 0x00, 0x01])
 
     /// Sends ARP requests for `target` until a reply comes back (or `timeout` seconds pass).
     static func reaches(_ fd: Int32, _ target: [UInt8], timeout: Double = 6) throws -> Bool {
-        let frame = arpRequest(for: target)
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        let deadline = Date.now.addingTimeInterval(timeout)
-        var lastSent = Date.distantPast
-        while Date.now < deadline {
-            if Date.now.timeIntervalSince(lastSent) > 0.3 {
-                _ = frame.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                lastSent = Date.now
-            }
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 50) > 0 else { continue }
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard count >= 42 else { continue }
-            if buffer[12] == 0x08, buffer[13] == 0x06, buffer[21] == 2, Array(buffer[28..<32]) == target { return true }
-        }
-        return false
-    }
-
-    static func drain(_ fd: Int32) {
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        while poll(&poller, 1, 0) > 0 { _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+        guest.reaches(fd, target, timeout: timeout, resend: 0.3)
     }
 }
