@@ -23,16 +23,6 @@ struct NICOnKernelTests {
         var peer: [UInt8]
     }
 
-    /// Kills, by pid, every dnsmasq whose pid file is under `root`.
-    static func killDnsmasqs(under root: String) {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
-        for case let path as String in walker where path.hasSuffix(".pid") {
-            if let text = AtomicFile.readText("\(root)/\(path)"),
-               let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 {
-                kill(pid, SIGKILL)
-            }
-        }
-    }
 
     /// A namespace with a host bridge pbhost0 (10.214.0.1) and two pool devices whose peers sit
     /// in a LAN namespace: pbpool0 ↔ pblan0 (10.213.0.2), pbpool1 ↔ pblan1 (10.216.0.2).
@@ -91,7 +81,7 @@ struct NICOnKernelTests {
         try NICFixture.with { fixture in
             try TestNamespace.with { host in
                 try TestNamespace.with { lan in
-                    defer { killDnsmasqs(under: fixture.root) }
+                    defer { ProcessTable.killDnsmasqs(pidFilesUnder: fixture.root) }
                     try buildHost(host, lan: lan)
                     let networks = try NetworkDriver(configDirectory: fixture.config, stateDirectory: fixture.state,
                                                      host: try LinuxNetworkHost(namespace: host.path))
