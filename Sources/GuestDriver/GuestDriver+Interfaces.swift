@@ -32,8 +32,8 @@ extension GuestDriver {
                 guard let alias = current.info.alias, let tap = current.target?.dev, let monitor = run.monitor else {
                     throw PatchbayError(.operationFailed, "interface \(current.mac.address) has no live device", domain: .qemu)
                 }
-                try nics.connect(updated, slot: GuestNICSlot(domain: entry.name, domainUUID: entry.uuid, alias: alias, tap: tap,
-                                                             mac: current.mac.address, model: current.model?.name),
+                try nics.connect(updated, slot: GuestNIC(domain: entry.name, domainUUID: entry.uuid, alias: alias, tap: try InterfaceName(tap),
+                                                         mac: current.mac.address, model: current.model?.name),
                                  link: Self.linkSetter(monitor))
                 run.definition.interfaces[index] = updated
                 entry.run = run

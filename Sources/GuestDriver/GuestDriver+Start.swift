@@ -112,8 +112,8 @@ extension GuestDriver {
                     // Unplugged: the tap stays attached to nothing and the guest sees no carrier.
                     try monitor.setLink(alias: slot.alias, up: false)
                 } else {
-                    try nics.connect(interface, slot: GuestNICSlot(domain: name, domainUUID: uuid, alias: slot.alias, tap: slot.tap,
-                                                                   mac: interface.mac.address, model: interface.model?.name),
+                    try nics.connect(interface, slot: GuestNIC(domain: name, domainUUID: uuid, alias: slot.alias, tap: try InterfaceName(slot.tap),
+                                                               mac: interface.mac.address, model: interface.model?.name),
                                      link: setLink)
                     if interface.linkState == .down { try monitor.setLink(alias: slot.alias, up: false) }
                 }

@@ -20,7 +20,7 @@ public final class GuestDriver: DomainService, @unchecked Sendable {
     /// QEMU to run when a definition names no `<emulator>`.
     let defaultEmulator: String
     let lock = Lock()
-    let hub = DomainEventHub()
+    let hub = EventHub<DomainEvent>()
     /// QMP events are handled here, off the monitor's reader thread.
     let monitorEvents = DispatchQueue(label: "patchbay.guest-driver.monitor-events")
     var domains: [String: GuestDomain] = [:]

@@ -1,25 +1,6 @@
 import NetConf
 import NetCore
 
-/// One NIC of a running guest as the lifecycle hands it to the NIC wiring.
-public struct GuestNICSlot: Sendable, Hashable {
-    public var domain: String
-    public var domainUUID: LibvirtUUID
-    /// The device id QEMU knows the NIC by (what `set_link` names).
-    public var alias: String
-    public var tap: String
-    public var mac: MACAddress
-    public var model: String?
-    public init(domain: String, domainUUID: LibvirtUUID, alias: String, tap: String, mac: MACAddress, model: String?) {
-        self.domain = domain
-        self.domainUUID = domainUUID
-        self.alias = alias
-        self.tap = tap
-        self.mac = mac
-        self.model = model
-    }
-}
-
 /// Sets a NIC's carrier as the guest sees it (QMP `set_link` on the guest's monitor).
 public typealias GuestLinkSetter = @Sendable (_ alias: String, _ up: Bool) throws(PatchbayError) -> Void
 
@@ -28,7 +9,7 @@ public typealias GuestLinkSetter = @Sendable (_ alias: String, _ up: Bool) throw
 /// goes to it directly.
 public protocol GuestNICPlumbing: AnyObject, Sendable {
     /// Brings a just-created NIC (its tap attached to nothing) to the state `interface` describes.
-    func connect(_ interface: DomainInterface, slot: GuestNICSlot, link: @escaping GuestLinkSetter) throws(PatchbayError)
+    func connect(_ interface: DomainInterface, slot: GuestNIC, link: @escaping GuestLinkSetter) throws(PatchbayError)
     /// Releases every NIC of the domain: host attachments, then ports; idempotent.
     func releaseAll(domain: LibvirtUUID) throws(PatchbayError)
     /// After a restart of patchbayd with the domain still running: finishes or undoes interrupted

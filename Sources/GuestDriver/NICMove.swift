@@ -20,7 +20,7 @@ extension NICWiring {
         let old = record.current
         let nic = record.nic
         var new = NICWire(connection: desired, bandwidth: interfaceBandwidth)
-        var undo = NICUndo()
+        var undo = UndoStack()
         var stp = false
         let saved = record
         undo.push { [ledger] in try? ledger.save(saved) }
@@ -153,16 +153,4 @@ extension NICWiring {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
     }
-}
-
-/// Undo steps of a NIC change, run newest first on failure (their own errors are dropped: the
-/// error reported is the one that made the change fail).
-struct NICUndo {
-    private var steps: [() -> Void] = []
-    mutating func push(_ step: @escaping () -> Void) { steps.append(step) }
-    mutating func unwind() {
-        for step in steps.reversed() { step() }
-        steps.removeAll()
-    }
-    mutating func forget() { steps.removeAll() }
 }

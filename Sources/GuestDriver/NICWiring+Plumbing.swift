@@ -3,10 +3,8 @@ import NetCore
 
 /// The NIC wiring is what the lifecycle plugs guests' NICs into.
 extension NICWiring: GuestNICPlumbing {
-    public func connect(_ interface: DomainInterface, slot: GuestNICSlot, link: @escaping GuestLinkSetter) throws(PatchbayError) {
-        let tap = try InterfaceName(slot.tap)
-        let nic = GuestNIC(domain: slot.domain, domainUUID: slot.domainUUID, alias: slot.alias, tap: tap, mac: slot.mac, model: slot.model)
-        try apply(interface, to: nic, link: LinkSetterControl(setter: link))
+    public func connect(_ interface: DomainInterface, slot: GuestNIC, link: @escaping GuestLinkSetter) throws(PatchbayError) {
+        try apply(interface, to: slot, link: LinkSetterControl(setter: link))
     }
 
     public func recoverNICs(domain: LibvirtUUID, link: GuestLinkSetter?) -> [String] {

@@ -201,7 +201,7 @@ public final class NICWiring: @unchecked Sendable {
     /// on failure both are put back.
     private func changeBandwidth(_ record: inout NICRecord, to bandwidth: Bandwidth?) throws(PatchbayError) {
         var effective = bandwidth
-        var undo = NICUndo()
+        var undo = UndoStack()
         do throws(PatchbayError) {
             if let network = record.current.connection.networkName, let port = record.current.port {
                 let old = try networks.port(network: network, uuid: port).bandwidth

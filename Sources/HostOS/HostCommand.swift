@@ -93,42 +93,15 @@ public enum HostCommand {
 
     private static func spawn(_ executable: String, _ arguments: [String], stdin: Int32?, stdout: Int32?,
                               stderr: Int32?) throws(PatchbayError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        let devNull = "/dev/null"
-        if let stdin { posix_spawn_file_actions_adddup2(&actions, stdin, 0) } else {
-            posix_spawn_file_actions_addopen(&actions, 0, devNull, O_RDONLY, 0)
-        }
-        if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, 1) } else {
-            posix_spawn_file_actions_addopen(&actions, 1, devNull, O_WRONLY, 0)
-        }
-        if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) } else {
-            posix_spawn_file_actions_addopen(&actions, 2, devNull, O_WRONLY, 0)
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The child starts with default signal handling whatever the daemon has changed.
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var variables: [String] = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"]
         // Sanitizer settings follow into children: an instrumented child (the crash torture, a
         // test's daemon) must report where its parent's reports go, and not report false leaks.
-        if let sanitizer = getenv("ASAN_OPTIONS") { variables.append("ASAN_OPTIONS=\(String(cString: sanitizer))") }
-        let environment = variables.map { strdup($0) } + [nil]
-        defer { for pointer in environment { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environment)
-        guard result == 0 else { throw .system("Unable to run '\(executable)'", errno: result) }
-        return pid
+        var environment: [String] = []
+        if let sanitizer = getenv("ASAN_OPTIONS") { environment.append("ASAN_OPTIONS=\(String(cString: sanitizer))") }
+        return try ChildSpawn.spawn(executable, arguments, environment: environment) { (actions: inout posix_spawn_file_actions_t) in
+            ChildSpawn.standardStream(0, from: stdin, &actions)
+            ChildSpawn.standardStream(1, from: stdout, &actions)
+            ChildSpawn.standardStream(2, from: stderr, &actions)
+        }
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {

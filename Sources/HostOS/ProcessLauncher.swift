@@ -65,42 +65,17 @@ public struct ProcessLaunch: Sendable {
         }
         defer { if log >= 0 { close(log) } }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if log >= 0 {
-            posix_spawn_file_actions_adddup2(&actions, log, 1)
-            posix_spawn_file_actions_adddup2(&actions, log, 2)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let pid = try ChildSpawn.spawn(executable, arguments, environment: environment, flags: PB_POSIX_SPAWN_SETSID) {
+            (actions: inout posix_spawn_file_actions_t) throws(PatchbayError) in
+            ChildSpawn.standardStream(0, from: nil, &actions)
+            ChildSpawn.standardStream(1, from: log >= 0 ? log : nil, &actions)
+            ChildSpawn.standardStream(2, from: log >= 0 ? log : nil, &actions)
+            for entry in staged { posix_spawn_file_actions_adddup2(&actions, entry.copy, entry.target) }
+            // Descriptors some thread opened without close-on-exec (or a library's) must not leak
+            // into QEMU: another guest's tap would stay alive with it.
+            let closing = pb_spawn_close_from(&actions, floor)
+            guard closing == 0 else { throw .system("Unable to prepare the descriptors of \(executable)", errno: closing) }
         }
-        for entry in staged { posix_spawn_file_actions_adddup2(&actions, entry.copy, entry.target) }
-        // Descriptors some thread opened without close-on-exec (or a library's) must not leak
-        // into QEMU: another guest's tap would stay alive with it.
-        let closing = pb_spawn_close_from(&actions, floor)
-        guard closing == 0 else { throw .system("Unable to prepare the descriptors of \(executable)", errno: closing) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK) | PB_POSIX_SPAWN_SETSID)
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        let variables = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"] + environment
-        let environ = variables.map { strdup($0) } + [nil]
-        defer { for pointer in environ { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard result == 0 else { throw .system("Unable to run '\(executable)'", errno: result) }
         // Open the pidfd before anything can reap the child, so it names this process for good.
         let pidfd = pb_pidfd_open(pid)
         guard let identity = ProcessIdentity.current(pid) else {

@@ -10,7 +10,7 @@ public final class NetworkDriver: @unchecked Sendable {
     let store: DriverStore
     let host: NetworkHost
     let lock = Lock()
-    let hub = EventHub()
+    let hub = EventHub<NetworkEvent>()
     var networks: [String: NetworkObject] = [:]
     /// Which network holds each port, so a UUID is checked and found without scanning networks.
     var portOwners: [LibvirtUUID: String] = [:]

@@ -30,9 +30,16 @@ struct ConnectionOptions: ParsableArguments {
     /// Connects, runs `body`, closes; a failure is printed as virsh does (`error: MESSAGE` on
     /// stderr) and the command exits 1.
     func run(_ body: (NetworkClient) throws(PatchbayError) -> Void) throws {
+        try connected(openClient, close: { $0.close() }, body)
+    }
+
+    /// Opens a client with `open`, runs `body`, closes; a failure is printed as virsh does and
+    /// the command exits 1. Every daemon a command talks to goes through here.
+    func connected<Client>(_ open: () throws(PatchbayError) -> Client, close: (Client) -> Void,
+                           _ body: (Client) throws(PatchbayError) -> Void) throws {
         do throws(PatchbayError) {
-            let client = try openClient()
-            defer { client.close() }
+            let client = try open()
+            defer { close(client) }
             try body(client)
         } catch {
             printError(error)

@@ -16,14 +16,14 @@ extension ConnectionOptions {
 
     /// Connects to virtqemud, runs `body`, closes; failures print as virsh does and exit 1.
     func runGuests(_ body: (DomainClient) throws(PatchbayError) -> Void) throws {
-        do throws(PatchbayError) {
-            let client = try DomainClient(socketPath: guestSocketPath, readOnly: readonly)
-            defer { client.close() }
-            try body(client)
-        } catch {
-            printError(error)
-            throw ExitCode(1)
-        }
+        try connected({ () throws(PatchbayError) in try DomainClient(socketPath: guestSocketPath, readOnly: readonly) },
+                      close: { $0.close() }, body)
+    }
+
+    /// Connects to virtqemud, looks the guest `name` up and runs `body` on it; a guest that does
+    /// not exist fails as virsh's lookup does.
+    func runOnGuest(_ name: String, _ body: (DomainClient, DomainReference) throws(PatchbayError) -> Void) throws {
+        try runGuests { client throws(PatchbayError) in try body(client, try client.lookup(name)) }
     }
 }
 
@@ -66,8 +66,8 @@ struct GuestStartCommand: ParsableCommand {
     @Flag(help: "Leave the guest paused after it starts.") var paused = false
 
     func run() throws {
-        try connection.runGuests { client throws(PatchbayError) in
-            _ = try client.start(try client.lookup(guest), paused: paused)
+        try connection.runOnGuest(guest) { client, domain throws(PatchbayError) in
+            _ = try client.start(domain, paused: paused)
             print("Domain '\(guest)' started\n")
         }
     }
@@ -80,8 +80,8 @@ struct GuestDestroyCommand: ParsableCommand {
     @Argument(help: "Guest name.") var guest: String
 
     func run() throws {
-        try connection.runGuests { client throws(PatchbayError) in
-            try client.destroy(try client.lookup(guest))
+        try connection.runOnGuest(guest) { client, domain throws(PatchbayError) in
+            try client.destroy(domain)
             print("Domain '\(guest)' destroyed\n")
         }
     }
@@ -94,8 +94,8 @@ struct GuestShutdownCommand: ParsableCommand {
     @Argument(help: "Guest name.") var guest: String
 
     func run() throws {
-        try connection.runGuests { client throws(PatchbayError) in
-            try client.shutdown(try client.lookup(guest))
+        try connection.runOnGuest(guest) { client, domain throws(PatchbayError) in
+            try client.shutdown(domain)
             print("Domain '\(guest)' is being shutdown\n")
         }
     }
@@ -108,8 +108,8 @@ struct GuestUndefineCommand: ParsableCommand {
     @Argument(help: "Guest name.") var guest: String
 
     func run() throws {
-        try connection.runGuests { client throws(PatchbayError) in
-            try client.undefine(try client.lookup(guest))
+        try connection.runOnGuest(guest) { client, domain throws(PatchbayError) in
+            try client.undefine(domain)
             print("Domain '\(guest)' has been undefined\n")
         }
     }
@@ -123,8 +123,8 @@ struct GuestDumpXMLCommand: ParsableCommand {
     @Flag(help: "The persistent definition instead of the live one.") var inactive = false
 
     func run() throws {
-        try connection.runGuests { client throws(PatchbayError) in
-            print(try client.xml(try client.lookup(guest), inactive: inactive))
+        try connection.runOnGuest(guest) { client, domain throws(PatchbayError) in
+            print(try client.xml(domain, inactive: inactive))
         }
     }
 }
@@ -145,9 +145,9 @@ struct GuestUpdateDeviceCommand: ParsableCommand {
     @Flag(help: "Change the persistent definition.") var config = false
 
     func run() throws {
-        try connection.runGuests { client throws(PatchbayError) in
+        try connection.runOnGuest(guest) { client, domain throws(PatchbayError) in
             let flags: UInt32 = (live ? 1 : 0) | (config ? 2 : 0)
-            try client.updateDevice(try client.lookup(guest), xml: try readArgumentFile(file), flags: flags)
+            try client.updateDevice(domain, xml: try readArgumentFile(file), flags: flags)
             print("Device updated successfully\n")
         }
     }
@@ -161,9 +161,9 @@ struct GuestInterfaceAddressesCommand: ParsableCommand {
     @Argument(help: "Guest name.") var guest: String
 
     func run() throws {
-        try connection.runGuests { client throws(PatchbayError) in
+        try connection.runOnGuest(guest) { client, domain throws(PatchbayError) in
             var table = TextTable("Name", "MAC address", "Protocol", "Address")
-            for nic in try client.interfaceAddresses(try client.lookup(guest)) {
+            for nic in try client.interfaceAddresses(domain) {
                 for address in nic.addresses {
                     table.add([nic.name, nic.hardwareAddress ?? "-", address.type == 0 ? "ipv4" : "ipv6",
                                "\(address.address)/\(address.prefix)"])

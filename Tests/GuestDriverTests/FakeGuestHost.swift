@@ -197,11 +197,11 @@ final class FakeNICPlumbing: GuestNICPlumbing, @unchecked Sendable {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    func connect(_ interface: DomainInterface, slot: GuestNICSlot, link: @escaping GuestLinkSetter) throws(PatchbayError) {
+    func connect(_ interface: DomainInterface, slot: GuestNIC, link: @escaping GuestLinkSetter) throws(PatchbayError) {
         if failConnect { throw PatchbayError(.operationFailed, "network has no free port", domain: .network) }
         lock.withLock { applied[slot.alias] = interface }
         // The ledger entry exists before the port does.
-        FileManager.default.createFile(atPath: "\(directory)/\(slot.domainUUID)-\(slot.alias)", contents: Data(slot.tap.utf8))
+        FileManager.default.createFile(atPath: "\(directory)/\(slot.domainUUID)-\(slot.alias)", contents: Data(slot.tap.value.utf8))
         try link(slot.alias, interface.linkState != .down)
     }
 

@@ -29,7 +29,7 @@ struct NICGuestOutageTests {
         let image = try TestGuestImage.prepare()
         try NICFixture.with { fixture in
             try TestNamespace.with { host in
-                defer { NICOnKernelTests.killDnsmasqs(under: fixture.root) }
+                defer { ProcessTable.killDnsmasqs(pidFilesUnder: fixture.root) }
                 let networks = try NetworkDriver(configDirectory: fixture.config, stateDirectory: fixture.state,
                                                  host: try LinuxNetworkHost(namespace: host.path))
                 for (name, subnet) in [("sa", 241), ("sb", 242), ("da", 243), ("db", 244)] {

@@ -33,7 +33,7 @@ struct NICGuestTests {
                     var lanDnsmasq: pid_t = 0
                     defer {
                         if lanDnsmasq > 0 { kill(lanDnsmasq, SIGKILL); waitpid(lanDnsmasq, nil, 0) }
-                        NICOnKernelTests.killDnsmasqs(under: fixture.root)
+                        ProcessTable.killDnsmasqs(pidFilesUnder: fixture.root)
                     }
                     try NICOnKernelTests.buildHost(host, lan: lan)
                     // The private-mode network's LAN has its own DHCP server (the LAN's, not Patchbay's).

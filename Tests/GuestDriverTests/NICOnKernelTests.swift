@@ -23,16 +23,6 @@ struct NICOnKernelTests {
         var peer: [UInt8]
     }
 
-    /// Kills, by pid, every dnsmasq whose pid file is under `root`.
-    static func killDnsmasqs(under root: String) {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
-        for case let path as String in walker where path.hasSuffix(".pid") {
-            if let text = AtomicFile.readText("\(root)/\(path)"),
-               let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 {
-                kill(pid, SIGKILL)
-            }
-        }
-    }
 
     /// A namespace with a host bridge pbhost0 (10.214.0.1) and two pool devices whose peers sit
     /// in a LAN namespace: pbpool0 ↔ pblan0 (10.213.0.2), pbpool1 ↔ pblan1 (10.216.0.2).
@@ -91,7 +81,7 @@ struct NICOnKernelTests {
         try NICFixture.with { fixture in
             try TestNamespace.with { host in
                 try TestNamespace.with { lan in
-                    defer { killDnsmasqs(under: fixture.root) }
+                    defer { ProcessTable.killDnsmasqs(pidFilesUnder: fixture.root) }
                     try buildHost(host, lan: lan)
                     let networks = try NetworkDriver(configDirectory: fixture.config, stateDirectory: fixture.state,
                                                      host: try LinuxNetworkHost(namespace: host.path))
@@ -305,39 +295,12 @@ struct NICOnKernelTests {
     }
 }
 
-/// ARP from the "guest" side of a tap.
-enum GuestFrames {
-    static let guestMAC: [UInt8] = [0x52, 0x54, 0x00, 0xaa, 0x00, 0x01]
-
-    static func arpRequest(for target: [UInt8]) -> [UInt8] {
-        let own: [UInt8] = [target[0], target[1], target[2], 10]
-        return [UInt8](repeating: 0xFF, count: 6) + guestMAC + [0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01]
-            + guestMAC + own + [UInt8](repeating: 0, count: 6) + target
-    }
+/// ARP from the "guest" side of the NIC's tap.
+extension GuestFrames {
+    static let guest = GuestFrames(mac: [0x52, 0x54, 0x00, 0xaa, 0x00, 0x01])
 
     /// Sends ARP requests for `target` until a reply comes back (or `timeout` seconds pass).
     static func reaches(_ fd: Int32, _ target: [UInt8], timeout: Double = 6) throws -> Bool {
-        let frame = arpRequest(for: target)
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        let deadline = Date.now.addingTimeInterval(timeout)
-        var lastSent = Date.distantPast
-        while Date.now < deadline {
-            if Date.now.timeIntervalSince(lastSent) > 0.3 {
-                _ = frame.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                lastSent = Date.now
-            }
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 50) > 0 else { continue }
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard count >= 42 else { continue }
-            if buffer[12] == 0x08, buffer[13] == 0x06, buffer[21] == 2, Array(buffer[28..<32]) == target { return true }
-        }
-        return false
-    }
-
-    static func drain(_ fd: Int32) {
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        while poll(&poller, 1, 0) > 0 { _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+        guest.reaches(fd, target, timeout: timeout, resend: 0.3)
     }
 }

@@ -22,6 +22,14 @@ struct NICWiringTests {
         _ = try networks.create(xml: NICDocuments.hostBridge("h", bridge: "pbhost0"))
     }
 
+    /// The networks above started, a model of the kernel's attachments and the wiring over both.
+    static func wired(_ fixture: NICFixture) throws -> (networks: NetworkDriver, model: ModelGuestNICAttachment, wiring: NICWiring) {
+        let networks = try fixture.networks()
+        try startNetworks(networks)
+        let model = ModelGuestNICAttachment(devices: devices)
+        return (networks, model, try fixture.wiring(networks, model))
+    }
+
     static func portCounts(_ networks: NetworkDriver) throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for name in ["a", "b", "d", "p", "h"] { counts[name] = try networks.ports(network: name).count }
@@ -30,10 +38,7 @@ struct NICWiringTests {
 
     @Test func connectMoveAcrossKindsAndUnplug() throws {
         try NICFixture.with { fixture in
-            let networks = try fixture.networks()
-            try Self.startNetworks(networks)
-            let model = ModelGuestNICAttachment(devices: Self.devices)
-            let wiring = try fixture.wiring(networks, model)
+            let (networks, model, wiring) = try Self.wired(fixture)
             let link = RecordingLink()
             let nic = try NICFixture.nic()
 
@@ -74,9 +79,7 @@ struct NICWiringTests {
 
     @Test func linkDownIsRememberedWhileUnplugged() throws {
         try NICFixture.with { fixture in
-            let networks = try fixture.networks()
-            try Self.startNetworks(networks)
-            let wiring = try fixture.wiring(networks, ModelGuestNICAttachment(devices: Self.devices))
+            let (_, _, wiring) = try Self.wired(fixture)
             let link = RecordingLink()
             let nic = try NICFixture.nic()
             try wiring.apply(NICDocuments.unplugged(), to: nic, link: link)
@@ -96,10 +99,7 @@ struct NICWiringTests {
 
     @Test func exhaustedPoolLeavesTheNICOnItsNetwork() throws {
         try NICFixture.with { fixture in
-            let networks = try fixture.networks()
-            try Self.startNetworks(networks)
-            let model = ModelGuestNICAttachment(devices: Self.devices)
-            let wiring = try fixture.wiring(networks, model)
+            let (networks, model, wiring) = try Self.wired(fixture)
             let link = RecordingLink()
             let first = try NICFixture.nic()
             let second = try NICFixture.nic(alias: "ua-net1", tap: "vnet1", mac: "52:54:00:aa:00:02")
@@ -179,10 +179,7 @@ struct NICWiringTests {
 
     @Test func networkRestartPlugsTheNICBackIn() throws {
         try NICFixture.with { fixture in
-            let networks = try fixture.networks()
-            try Self.startNetworks(networks)
-            let model = ModelGuestNICAttachment(devices: Self.devices)
-            let wiring = try fixture.wiring(networks, model)
+            let (networks, _, wiring) = try Self.wired(fixture)
             let link = RecordingLink()
             let nic = try NICFixture.nic()
             wiring.register(domain: nic.domainUUID, link: link)
@@ -201,10 +198,7 @@ struct NICWiringTests {
 
     @Test func releaseLeavesNothing() throws {
         try NICFixture.with { fixture in
-            let networks = try fixture.networks()
-            try Self.startNetworks(networks)
-            let model = ModelGuestNICAttachment(devices: Self.devices)
-            let wiring = try fixture.wiring(networks, model)
+            let (networks, model, wiring) = try Self.wired(fixture)
             let nic = try NICFixture.nic()
             try wiring.apply(NICDocuments.network("d"), to: nic, link: RecordingLink())
             try wiring.releaseAll(domain: nic.domainUUID)
@@ -247,9 +241,7 @@ struct NICWiringTests {
 
     @Test func liveBandwidthChangesThePortAndTheTap() throws {
         try NICFixture.with { fixture in
-            let networks = try fixture.networks()
-            try Self.startNetworks(networks)
-            let wiring = try fixture.wiring(networks, ModelGuestNICAttachment(devices: Self.devices))
+            let (networks, _, wiring) = try Self.wired(fixture)
             let link = RecordingLink()
             let nic = try NICFixture.nic()
             try wiring.apply(NICDocuments.network("a"), to: nic, link: link)

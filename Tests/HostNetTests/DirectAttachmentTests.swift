@@ -39,15 +39,7 @@ struct DirectAttachmentTests {
         try TestNamespace.with { host in
             try TestNamespace.with { lan in
                 let links = try Rtnetlink(namespace: host.path)
-                let pool = try InterfaceName("pbpool0")
-                try links.createLink(pool, kind: .veth(peer: InterfaceName("pblan0")))
-                let fd = open(lan.path, O_RDONLY | O_CLOEXEC)
-                defer { close(fd) }
-                try links.setLink(InterfaceName("pblan0"), namespaceFD: fd)
-                try links.setLink(pool, up: true)
-                let lanLinks = try Rtnetlink(namespace: lan.path)
-                try lanLinks.addAddress(IPAddress("10.202.0.2"), prefix: PrefixLength(24, family: .ipv4), to: InterfaceName("pblan0"))
-                try lanLinks.setLink(InterfaceName("pblan0"), up: true)
+                let pool = try LANPoolDevice.build(links, lan: lan, lanAddress: "10.202.0.2")
                 let poolMAC = try links.link(named: pool)?.mac
 
                 let tap = try TapDevice.create("pbtap0", options: .init(vnetHeader: false), namespace: host.path)

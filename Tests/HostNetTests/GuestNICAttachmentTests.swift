@@ -14,39 +14,9 @@ import Testing
 struct GuestNICAttachmentTests {
     static let guestMAC = "52:54:00:12:34:77"
 
-    /// An ARP request from the guest (10.x.0.10) for `target`.
-    static func arpRequest(for target: [UInt8]) throws -> [UInt8] {
-        let mac = try MACAddress(guestMAC).octets
-        let own: [UInt8] = [target[0], target[1], target[2], 10]
-        return [UInt8](repeating: 0xFF, count: 6) + mac + [0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01]
-            + mac + own + [UInt8](repeating: 0, count: 6) + target
-    }
-
     /// Sends ARP requests for `target` from the tap until a reply comes back (or 5 s pass).
     static func reaches(_ fd: Int32, _ target: [UInt8]) throws -> Bool {
-        let frame = try arpRequest(for: target)
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        let deadline = Date.now.addingTimeInterval(5)
-        var lastSent = Date.distantPast
-        while Date.now < deadline {
-            if Date.now.timeIntervalSince(lastSent) > 0.5 {
-                _ = frame.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                lastSent = Date.now
-            }
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 100) > 0 else { continue }
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard count >= 42 else { continue }
-            if buffer[12] == 0x08, buffer[13] == 0x06, buffer[21] == 2, Array(buffer[28..<32]) == target { return true }
-        }
-        return false
-    }
-
-    /// Drains what the tap has queued (answers to earlier probes).
-    static func drain(_ fd: Int32) {
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        while poll(&poller, 1, 0) > 0 { _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+        GuestFrames(mac: try MACAddress(guestMAC).octets).reaches(fd, target, timeout: 5, resend: 0.5)
     }
 
     /// Bridges pbbr1 (10.211.0.1) and pbbr2 (10.212.0.1), STP off, in `host`; pool device pbpool0
@@ -59,15 +29,7 @@ struct GuestNICAttachmentTests {
             try links.addAddress(IPAddress("10.21\(index + 1).0.1"), prefix: PrefixLength(24, family: .ipv4), to: bridge)
             try links.setLink(bridge, up: true)
         }
-        let pool = try InterfaceName("pbpool0")
-        try links.createLink(pool, kind: .veth(peer: InterfaceName("pblan0")))
-        let fd = open(lan.path, O_RDONLY | O_CLOEXEC)
-        defer { close(fd) }
-        try links.setLink(InterfaceName("pblan0"), namespaceFD: fd)
-        try links.setLink(pool, up: true)
-        let lanLinks = try Rtnetlink(namespace: lan.path)
-        try lanLinks.addAddress(IPAddress("10.213.0.2"), prefix: PrefixLength(24, family: .ipv4), to: InterfaceName("pblan0"))
-        try lanLinks.setLink(InterfaceName("pblan0"), up: true)
+        try LANPoolDevice.build(links, lan: lan, lanAddress: "10.213.0.2")
     }
 
     @Test func tapMovesThroughEveryKindAndCarriesTraffic() throws {
@@ -106,7 +68,7 @@ struct GuestNICAttachmentTests {
                     if !breakFirst, let current { try wiring.release(current) }
                     // What the old attachment left must be gone, what the new one needs intact.
                     try wiring.verify(tap: tap.name, next, bandwidth: bandwidth)
-                    Self.drain(tap.descriptor)
+                    GuestFrames.drain(tap.descriptor)
                     #expect(try Self.reaches(tap.descriptor, peer), "\(target) carries the guest's traffic")
                     let macvlans = try links.links().filter { $0.kind == "macvlan" }
                     #expect(macvlans.count == (next.macvlan == nil ? 0 : 1), "only the current macvlan exists (\(target))")
@@ -127,7 +89,7 @@ struct GuestNICAttachmentTests {
                 try wiring.disconnect(tap: tap.name)
                 if let current { try wiring.release(current) }
                 try wiring.verify(tap: tap.name, nil, bandwidth: nil)
-                Self.drain(tap.descriptor)
+                GuestFrames.drain(tap.descriptor)
                 #expect(try !Self.reaches(tap.descriptor, [10, 211, 0, 1]))
                 #expect(try links.links().map(\.name).sorted() == ["lo", "pbbr1", "pbbr2", "pblan0", "pbpool0", "pbtap0"].filter { $0 != "pblan0" })
             }

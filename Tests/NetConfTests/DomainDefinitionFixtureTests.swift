@@ -19,20 +19,13 @@ struct DomainDefinitionFixture: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
 
     static let all: [DomainDefinitionFixture] = {
-        guard let folder = Bundle.module.url(forResource: "DomainDefinition", withExtension: nil, subdirectory: "Fixtures"),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
-        return names.filter { $0.hasSuffix(".xml") }.sorted().compactMap { file in
-            guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else { return nil }
-            return try? DomainDefinitionFixture(name: String(file.dropLast(4)), text: text)
-        }
+        FixtureFiles.load(Bundle.module.url(forResource: "DomainDefinition", withExtension: nil, subdirectory: "Fixtures"),
+                          DomainDefinitionFixture.init)
     }()
 
     init(name: String, text: String) throws {
         self.name = name
-        guard let start = text.range(of: "<input>"), let end = text.range(of: "</input>") else {
-            throw PatchbayError(.xmlError, "\(name): no <input>")
-        }
-        input = String(text[start.upperBound..<end.lowerBound])
+        input = try FixtureFiles.input(of: text, fixture: name)
         let root = try XMLParser.parse(text)
         generatedUUID = root.attribute("uuid") == "generated"
         divergence = root.attribute("divergence")

@@ -44,20 +44,12 @@ struct DomainDeviceFixture: CustomTestStringConvertible, Sendable {
 
     /// Every fixture, sorted by name (empty when the folder is missing; `fixturesExist` catches that).
     static let all: [DomainDeviceFixture] = {
-        guard let folder, let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
-        return names.filter { $0.hasSuffix(".xml") }.sorted().compactMap { file in
-            guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else { return nil }
-            return try? DomainDeviceFixture(name: String(file.dropLast(4)), text: text)
-        }
+        FixtureFiles.load(folder, DomainDeviceFixture.init)
     }()
 
     init(name: String, text: String) throws {
         self.name = name
-        // The input is kept as text: it is what a user writes, and may be refused by Patchbay's parser.
-        guard let start = text.range(of: "<input>"), let end = text.range(of: "</input>") else {
-            throw PatchbayError(.xmlError, "\(name): no <input>")
-        }
-        input = String(text[start.upperBound..<end.lowerBound])
+        input = try FixtureFiles.input(of: text, fixture: name)
         let root = try XMLParser.parse(text)
         divergence = root.attribute("divergence")
         qemuSkip = root.attribute("qemu-skip")

@@ -19,23 +19,13 @@ struct DriverOnKernelTests {
         let fixture = DriverFixture()
         defer { fixture.cleanUp() }
         try TestNamespace.with { namespace in
-            defer { killDnsmasqs(under: fixture.root) }
+            defer { ProcessTable.killDnsmasqs(pidFilesUnder: fixture.root) }
             let driver = try NetworkDriver(configDirectory: fixture.config, stateDirectory: fixture.state,
                                            host: try LinuxNetworkHost(namespace: namespace.path))
             try body(driver, namespace, fixture)
         }
     }
 
-    /// Kills, by pid, every dnsmasq whose pid file is under `root`.
-    static func killDnsmasqs(under root: String) {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
-        for case let path as String in walker where path.hasSuffix(".pid") {
-            if let text = AtomicFile.readText("\(root)/\(path)"),
-               let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 {
-                kill(pid, SIGKILL)
-            }
-        }
-    }
 
     @Test func bridgeModeNetworksShareAHostBridge() throws {
         try Self.with { driver, namespace, _ in

@@ -24,18 +24,8 @@ struct HostFixture {
         try TestNamespace.with { namespace in
             let fixture = HostFixture(namespace: namespace, host: try LinuxNetworkHost(namespace: namespace.path),
                                       links: try Rtnetlink(namespace: namespace.path), stateDirectory: directory)
-            defer { fixture.killDnsmasqs() }
+            defer { ProcessTable.killDnsmasqs(pidFilesUnder: fixture.stateDirectory) }
             try body(fixture)
-        }
-    }
-
-    /// Kills, by pid, every dnsmasq whose pid file is in the state directory.
-    func killDnsmasqs() {
-        for name in AtomicFile.list(stateDirectory, suffix: ".pid") {
-            if let text = AtomicFile.readText("\(stateDirectory)/\(name)"),
-               let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 {
-                kill(pid, SIGKILL)
-            }
         }
     }
 

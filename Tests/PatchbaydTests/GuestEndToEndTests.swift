@@ -123,14 +123,7 @@ struct GuestEndToEndTests {
         }
     }
 
-    static let script = #"""
-    import sys, threading, time, libvirt
-    uri, xml, moved = sys.argv[1:4]
-    libvirt.virEventRegisterDefaultImpl()
-    def loop():
-        while True:
-            libvirt.virEventRunDefaultImpl()
-    threading.Thread(target=loop, daemon=True).start()
+    static let script = pythonLibvirtScript(arguments: ["uri", "xml", "moved"], #"""
     c = libvirt.open(uri)
     seen = []
     cid = c.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
@@ -159,7 +152,7 @@ struct GuestEndToEndTests {
     print("events", [e for (n, e) in seen if n == "p"])
     c.domainEventDeregisterAny(cid)
     c.close()
-    """#
+    """#)
 
     @Test("libvirt-python: define, create, move, destroy, undefine with domainEventRegisterAny")
     func pythonGuest() throws {

@@ -4,14 +4,7 @@ import Testing
 /// through `domainEventRegisterAny` (a fake guest driver behind the socket).
 @Suite("libvirt-python domains", .serialized)
 struct PythonDomainTests {
-    static let script = #"""
-    import sys, threading, time, libvirt
-    uri, ro_uri, xml = sys.argv[1:4]
-    libvirt.virEventRegisterDefaultImpl()
-    def loop():
-        while True:
-            libvirt.virEventRunDefaultImpl()
-    threading.Thread(target=loop, daemon=True).start()
+    static let script = pythonLibvirtScript(arguments: ["uri", "ro_uri", "xml"], #"""
     c = libvirt.open(uri)
     print("type", c.getType(), "version", c.getVersion(), "uri", c.getURI().split("?")[0])
     seen = []
@@ -51,7 +44,7 @@ struct PythonDomainTests {
     print("events", seen)
     c.domainEventDeregisterAny(cid)
     c.close()
-    """#
+    """#)
 
     @Test("lifecycle, lists, lookups, info, NIC calls, errors and domainEventRegisterAny")
     func python() async throws {

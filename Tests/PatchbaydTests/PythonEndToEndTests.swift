@@ -3,14 +3,7 @@ import Testing
 /// Debian's libvirt-python against patchbayd, including the old list/num calls and events.
 @Suite("libvirt-python end to end", .serialized)
 struct PythonEndToEndTests {
-    static let script = #"""
-    import sys, threading, time, libvirt
-    uri, ro_uri, net_xml, port_xml = sys.argv[1:5]
-    libvirt.virEventRegisterDefaultImpl()
-    def loop():
-        while True:
-            libvirt.virEventRunDefaultImpl()
-    threading.Thread(target=loop, daemon=True).start()
+    static let script = pythonLibvirtScript(arguments: ["uri", "ro_uri", "net_xml", "port_xml"], #"""
     c = libvirt.open(uri)
     print("lib", c.getLibVersion(), "secure", c.isSecure(), "type", c.getType())
     seen = []
@@ -49,7 +42,7 @@ struct PythonEndToEndTests {
     print("events", seen)
     c.networkEventDeregisterAny(cid)
     c.close()
-    """#
+    """#)
 
     @Test("connections, lists, ports, parameters, errors and networkEventRegisterAny")
     func python() throws {

@@ -23,11 +23,7 @@ import TestSupport
     func everyBackToBackLinkFlapIsSeenByTheGuest() throws {
         let image = try TestGuestImage.prepare()
         try TestNamespace.with { namespace in
-            try namespace.exec(["ip", "link", "add", "pbbr0", "type", "bridge", "stp_state", "0", "forward_delay", "0"])
-            try namespace.exec(["ip", "addr", "add", "10.76.0.1/24", "dev", "pbbr0"])
-            try namespace.exec(["ip", "link", "set", "pbbr0", "up"])
-            let tap = try TapDevice.create("pbtap0", namespace: namespace.path)
-            try namespace.exec(["ip", "link", "set", "pbtap0", "master", "pbbr0", "up"])
+            let tap = try namespace.bridgedTap("pbtap0", bridge: "pbbr0", address: "10.76.0.1/24")
             let configuration = TestGuest.Configuration(
                 nics: [.init(descriptor: tap.descriptor, mac: "52:54:00:76:00:02", id: "net0")],
                 networks: ["eth0,10.76.0.2/24"], probes: ["10.76.0.1"])

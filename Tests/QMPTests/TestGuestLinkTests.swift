@@ -13,17 +13,9 @@ import TestSupport
     func setLinkOffAndOnAsSeenByTheGuest() throws {
         let image = try TestGuestImage.prepare()
         try TestNamespace.with { namespace in
-            try namespace.exec(["ip", "link", "add", "pbbr0", "type", "bridge", "stp_state", "0", "forward_delay", "0"])
-            try namespace.exec(["ip", "addr", "add", "10.77.0.1/24", "dev", "pbbr0"])
-            try namespace.exec(["ip", "link", "set", "pbbr0", "up"])
-            let tap = try TapDevice.create("pbtap0", namespace: namespace.path)
-            try namespace.exec(["ip", "link", "set", "pbtap0", "master", "pbbr0", "up"])
+            let tap = try namespace.bridgedTap("pbtap0", bridge: "pbbr0", address: "10.77.0.1/24")
             // A second NIC on a second bridge: it must not notice anything done to the first.
-            try namespace.exec(["ip", "link", "add", "pbbr9", "type", "bridge", "stp_state", "0", "forward_delay", "0"])
-            try namespace.exec(["ip", "addr", "add", "10.79.0.1/24", "dev", "pbbr9"])
-            try namespace.exec(["ip", "link", "set", "pbbr9", "up"])
-            let otherTap = try TapDevice.create("pbtap9", namespace: namespace.path)
-            try namespace.exec(["ip", "link", "set", "pbtap9", "master", "pbbr9", "up"])
+            let otherTap = try namespace.bridgedTap("pbtap9", bridge: "pbbr9", address: "10.79.0.1/24")
             var configuration = TestGuest.Configuration(
                 nics: [.init(descriptor: tap.descriptor, mac: "52:54:00:77:00:02", id: "net0"),
                        .init(descriptor: otherTap.descriptor, mac: "52:54:00:79:00:02", id: "net1")],
@@ -111,11 +103,7 @@ import TestSupport
     func bootsWithLinkDownThenLeasesAndReleasesOnEveryFlap() throws {
         let image = try TestGuestImage.prepare()
         try TestNamespace.with { namespace in
-            try namespace.exec(["ip", "link", "add", "pbbr1", "type", "bridge", "stp_state", "0", "forward_delay", "0"])
-            try namespace.exec(["ip", "addr", "add", "10.78.0.1/24", "dev", "pbbr1"])
-            try namespace.exec(["ip", "link", "set", "pbbr1", "up"])
-            let tap = try TapDevice.create("pbtap1", namespace: namespace.path)
-            try namespace.exec(["ip", "link", "set", "pbtap1", "master", "pbbr1", "up"])
+            let tap = try namespace.bridgedTap("pbtap1", bridge: "pbbr1", address: "10.78.0.1/24")
             var template = Array("/tmp/pbdhcp-XXXXXX".utf8CString)
             let directory = try #require(mkdtemp(&template).map { String(cString: $0) })
             defer { try? FileManager.default.removeItem(atPath: directory) }

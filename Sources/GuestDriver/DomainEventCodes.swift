@@ -20,31 +20,3 @@ public enum DomainStateReason {
     public static let shutoffUnknown: Int32 = 0, shutoffShutdown: Int32 = 1, shutoffDestroyed: Int32 = 2
     public static let shutoffCrashed: Int32 = 3, shutoffFailed: Int32 = 6, shutoffDaemon: Int32 = 8
 }
-
-/// Delivers domain events to subscribers in the order the operations that caused them happened.
-final class DomainEventHub: @unchecked Sendable {
-    private var subscribers: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
-    private var nextID = 0
-    private let lock = Lock()
-
-    func subscribe() -> (id: Int, events: AsyncStream<DomainEvent>) {
-        let (stream, continuation) = AsyncStream.makeStream(of: DomainEvent.self, bufferingPolicy: .unbounded)
-        let id = lock.withLock { () -> Int in
-            nextID += 1
-            subscribers[nextID] = continuation
-            return nextID
-        }
-        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
-        return (id, stream)
-    }
-
-    func unsubscribe(_ id: Int) {
-        let continuation = lock.withLock { subscribers.removeValue(forKey: id) }
-        continuation?.finish()
-    }
-
-    func publish(_ event: DomainEvent) {
-        let streams = lock.withLock { Array(subscribers.values) }
-        for continuation in streams { continuation.yield(event) }
-    }
-}
