@@ -109,6 +109,11 @@ extension NICWiring {
                 }
                 try link.setLink(alias: nic.alias, up: true)
                 down = linkWentDown.map { Self.monotonicMicroseconds() - $0 } ?? 0
+                // The guest may still map the destination's gateway to another bridge's MAC (it
+                // asked while there, and any host interface answers for any host address), or
+                // hold entries that failed during the hold: tell it the right MACs now. Best
+                // effort: a guest without them still recovers at its own neighbour timers.
+                if let planned { _ = try? host.announce(planned) }
             }
             try host.verify(tap: nic.tap, planned, bandwidth: planned == nil ? nil : new.bandwidth)
 

@@ -121,4 +121,13 @@ public protocol GuestNICAttachment: AnyObject, Sendable {
     /// Reads back from the kernel that `tap` is attached as `attachment` says (nil: to nothing),
     /// with `bandwidth`; throws naming the first difference.
     func verify(tap: InterfaceName, _ attachment: NICAttachment?, bandwidth: Bandwidth?) throws(PatchbayError)
+
+    /// Tells the guest behind the tap which MAC owns each of the host's addresses on the
+    /// attachment's bridge (gratuitous ARP, unsolicited NA; `NeighbourAnnouncement`), out of the
+    /// tap only, now and again shortly after without blocking (the guest may still be bringing
+    /// its link up). A guest moved from another bridge otherwise keeps that bridge's MAC for the
+    /// same gateway address until its entry times out. Nothing to do for direct attachments.
+    /// Returns how many addresses were announced.
+    @discardableResult
+    func announce(_ attachment: NICAttachment) throws(PatchbayError) -> Int
 }

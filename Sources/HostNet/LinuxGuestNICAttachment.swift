@@ -8,7 +8,7 @@ import Netlink
 public final class LinuxGuestNICAttachment: GuestNICAttachment {
     /// Network namespace file to work in; nil for the caller's.
     public let namespace: String?
-    private let links: Rtnetlink
+    let links: Rtnetlink
     private let shaper: BandwidthShaper
     private let direct: DirectAttachment
 

@@ -16,6 +16,8 @@ public final class ModelGuestNICAttachment: GuestNICAttachment, @unchecked Senda
     private var shaping: [InterfaceName: Bandwidth] = [:]
     /// Devices whose attachments fail to prepare (a device gone, a refusal).
     private var failing: Set<InterfaceName> = []
+    /// What `announce` was asked to announce (kept apart from `journal`: not a kernel change).
+    private var announcements: [NICAttachment] = []
     /// Every call, for order checks: "prepare pbmv…", "connect vnet0", "release …".
     public private(set) var journal: [String] = []
 
@@ -92,6 +94,16 @@ public final class ModelGuestNICAttachment: GuestNICAttachment, @unchecked Senda
                 throw PatchbayError(.operationFailed, "guest NIC tap '\(tap)': its macvlan does not exist", domain: .domain)
             }
         }
+    }
+
+    /// Attachments announced, in order.
+    public var announced: [NICAttachment] { lock.withLock { announcements } }
+
+    @discardableResult
+    public func announce(_ attachment: NICAttachment) throws(PatchbayError) -> Int {
+        lock.withLock { announcements.append(attachment) }
+        if case .bridge = attachment.target { return 1 }
+        return 0
     }
 }
 
