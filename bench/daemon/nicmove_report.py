@@ -84,7 +84,7 @@ def main():
                   " carrier every 50 ms; udhcpc restarts only after a down it saw)" % name)
         print("%s guest boot to first answered probe: %.1f s" % (name, result["boot_to_first_probe_s"]))
     print("targets: call <= 5 ms bridge<->bridge, <= 15 ms with a direct network; outage <= 1 s")
-    print("note: a patchbayd move holds the guest's link down >= 300 ms (NICWiring's default) so that the guest sees the"
+    print("note: a patchbayd move holds the guest's link down >= 200 ms (NICWiring's default) so that the guest sees the"
           " flap; the call includes that hold; the wiring's own work is the in-process figure (moveTimings)")
     for miss in misses:
         print("patchbayd misses: " + miss)
