@@ -10,7 +10,7 @@ import NetDriver
 import NodeDevices
 import RemoteProtocol
 
-/// patchbayd: the network driver behind libvirt's six sockets.
+/// patchbayd: the network, guest, interface and node device drivers behind libvirt's sockets.
 ///
 /// Start order matters for "ready when the sockets exist": the driver recovers its state first,
 /// the event pump runs, and only then are the sockets bound.
@@ -72,7 +72,7 @@ public final class Daemon: Sendable {
     /// Socket path of a role in the configured directory.
     public func socketPath(_ role: SocketRole) -> String { "\(configuration.socketDirectory)/\(role.fileName)" }
 
-    /// Starts delivering events and binds the six sockets; returns once they all exist.
+    /// Starts delivering events and binds the sockets (eight, or six without a guest driver); returns once they all exist.
     public func start() async throws {
         pool.start()
         // Delivered inline, in operation order: a stream would wake a task for every port

@@ -1,6 +1,6 @@
 /// Where the daemon listens and keeps its files, and how it watches idle clients.
 public struct DaemonConfiguration: Sendable {
-    /// Directory of the six sockets (`virtnetworkd-sock`, ...); libvirt clients look in /run/libvirt.
+    /// Directory of the sockets (`virtnetworkd-sock`, `virtqemud-sock`, ...); libvirt clients look in /run/libvirt.
     public var socketDirectory: String
     /// Persistent definitions (the driver's config directory).
     public var configDirectory: String
