@@ -39,7 +39,6 @@ public struct CaseResult: Sendable {
     public let corpus: String
     /// The case's name from the table.
     public let name: String
-    /// The outcome.
     public let outcome: Outcome
 
     /// The line `patchbay conformance` prints for this case.

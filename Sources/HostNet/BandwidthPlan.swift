@@ -166,7 +166,6 @@ public struct PortFloor: Sendable, Equatable {
     /// The port's MAC, which selects its traffic.
     public var mac: MACAddress
 
-    /// Creates a floor.
     public init(classID: UInt32, floor: KibibytesPerSecond, mac: MACAddress) {
         self.classID = classID
         self.floor = floor

@@ -16,7 +16,6 @@ public struct DnsmasqCapabilities: Hashable, Sendable {
         /// Minor number.
         public var minor: Int
 
-        /// Creates a version.
         public init(major: Int, minor: Int) {
             self.major = major
             self.minor = minor

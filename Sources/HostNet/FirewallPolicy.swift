@@ -19,7 +19,6 @@ public struct FirewallPolicy: Sendable, Equatable {
         /// Prefix length.
         public var prefix: PrefixLength
 
-        /// Creates a subnet.
         public init(address: IPAddress, prefix: PrefixLength) {
             self.address = address
             self.prefix = prefix
@@ -46,7 +45,6 @@ public struct FirewallPolicy: Sendable, Equatable {
     /// NAT IPv6 subnets too (`<nat ipv6='yes'/>`); otherwise IPv6 is routed.
     public var natIPv6: Bool
 
-    /// Creates a policy.
     public init(networkName: String, bridge: InterfaceName, mode: Mode, subnets: [Subnet], forwardDevice: InterfaceName? = nil,
                 natAddresses: ClosedRange<IPAddress>? = nil, natPorts: ClosedRange<UInt16>? = nil, natIPv6: Bool = false) {
         self.networkName = networkName

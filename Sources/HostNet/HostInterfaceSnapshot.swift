@@ -52,7 +52,6 @@ public struct HostInterfaceSnapshot: Codable, Sendable, Equatable {
     public struct Address: Codable, Sendable, Equatable, Hashable, Comparable {
         /// The link's name.
         public var link: String
-        /// The address.
         public var address: String
         /// Prefix length.
         public var prefix: Int

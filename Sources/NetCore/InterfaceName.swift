@@ -20,7 +20,6 @@ public struct InterfaceName: Hashable, Sendable, CustomStringConvertible, Compar
         self.value = value
     }
 
-    /// The name.
     public var description: String { value }
 
     /// Orders names lexically.

@@ -9,7 +9,6 @@ import Darwin
 public final class Lock: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
 
-    /// Creates an unlocked mutex.
     public init() { pthread_mutex_init(&mutex, nil) }
 
     deinit { pthread_mutex_destroy(&mutex) }

@@ -8,7 +8,6 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible, Comparabl
     /// The six octets, most significant first.
     public var octets: [UInt8] { (0..<6).map { UInt8(truncatingIfNeeded: value >> (40 - $0 * 8)) } }
 
-    /// Creates an address from six octets.
     public init(octets: [UInt8]) throws(PatchbayError) {
         guard octets.count == 6 else {
             throw .internalError("a MAC address has 6 octets, not \(octets.count)")

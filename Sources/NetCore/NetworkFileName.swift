@@ -63,7 +63,6 @@ public struct NetworkFileName: Hashable, Sendable, CustomStringConvertible {
     /// The stem with `suffix` (such as `.xml`) appended.
     public func appending(_ suffix: String) -> String { stem + suffix }
 
-    /// The stem.
     public var description: String { stem }
 
     /// Whether `name` can be its own stem: the layout every ordinary name had before escaping existed.

@@ -32,7 +32,6 @@ public struct LibvirtUUID: Hashable, Sendable, CustomStringConvertible {
         self.low = low
     }
 
-    /// Creates a UUID from sixteen bytes.
     public init(bytes: [UInt8]) throws(PatchbayError) {
         guard bytes.count == 16 else { throw .internalError("a UUID has 16 bytes, not \(bytes.count)") }
         high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }

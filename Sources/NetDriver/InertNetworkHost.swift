@@ -5,7 +5,6 @@ import NetCore
 /// A host that configures nothing: the driver's own cost (parsing, validation, allocation,
 /// crash-safe files, events) can be measured or exercised without kernel objects.
 public final class InertNetworkHost: NetworkHost {
-    /// Creates the host.
     public init() {}
 
     /// Reports the bridge the network names; creates nothing.

@@ -24,7 +24,6 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
         case interruptedChange = "interrupted change"
     }
 
-    /// The kind.
     public var kind: Kind
     /// The network concerned.
     public var network: String
@@ -33,7 +32,6 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
     /// True when Patchbay put it right.
     public var repaired: Bool
 
-    /// Creates a drift item.
     public init(kind: Kind, network: String, object: String, repaired: Bool = false) {
         self.kind = kind
         self.network = network

@@ -28,7 +28,6 @@ public struct XMLElement: Hashable, Sendable {
     /// Line where the element started in its source document (0 when built in code).
     public var line: Int
 
-    /// Creates an element.
     public init(_ name: String, attributes: [(String, String)] = [], children: [XMLNode] = [],
                 namespaceURI: String? = nil, keepsOpenWhenEmpty: Bool = false, line: Int = 0) {
         self.name = name

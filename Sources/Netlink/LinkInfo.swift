@@ -56,7 +56,6 @@ public struct LinkInfo: Sendable, Equatable {
 public struct AddressInfo: Sendable, Equatable {
     /// The link's index.
     public var index: UInt32
-    /// The address.
     public var address: IPAddress
     /// Its prefix length.
     public var prefixLength: Int

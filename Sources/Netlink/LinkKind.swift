@@ -32,7 +32,6 @@ public struct BridgeOptions: Sendable, Equatable {
     /// MAC ageing time in seconds (0 makes the bridge a hub).
     public var ageingTime: UInt32?
 
-    /// Creates options.
     public init(stp: Bool? = nil, forwardDelay: UInt32? = nil, ageingTime: UInt32? = nil) {
         self.stp = stp
         self.forwardDelay = forwardDelay
@@ -53,7 +52,6 @@ public struct VXLANOptions: Sendable, Equatable {
     /// Index of the underlying device.
     public var underlyingIndex: Int32?
 
-    /// Creates options.
     public init(id: UInt32, remote: IPAddress? = nil, local: IPAddress? = nil, port: UInt16? = nil, underlyingIndex: Int32? = nil) {
         self.id = id
         self.remote = remote

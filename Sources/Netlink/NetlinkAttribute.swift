@@ -11,7 +11,6 @@ public struct NetlinkAttribute: Hashable, Sendable {
 
     /// The attribute type, e.g. `IFLA_IFNAME`.
     public var type: UInt16
-    /// The payload.
     public var payload: Payload
 
     /// An attribute with raw bytes.

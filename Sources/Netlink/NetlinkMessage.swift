@@ -18,10 +18,8 @@ public struct NetlinkMessage<Header: RouteFamilyHeader>: Sendable {
     public var sequence: UInt32
     /// The family header.
     public var header: Header
-    /// The attributes.
     public var attributes: [NetlinkAttribute]
 
-    /// Creates a message.
     public init(type: UInt16, flags: UInt16, sequence: UInt32 = 0, header: Header, attributes: [NetlinkAttribute] = []) {
         self.type = type
         self.flags = flags
@@ -70,7 +68,6 @@ public struct InterfaceInfoHeader: RouteFamilyHeader, Equatable {
     /// `ifi_change`: which bits of `flags` to apply.
     public var change: UInt32 = 0
 
-    /// Creates a header.
     public init(index: Int32 = 0, flags: UInt32 = 0, change: UInt32 = 0) {
         self.index = index
         self.flags = flags
@@ -111,7 +108,6 @@ public struct AddressHeader: RouteFamilyHeader, Equatable {
     /// The link's index.
     public var index: UInt32
 
-    /// Creates a header.
     public init(family: UInt8, prefixLength: UInt8, index: UInt32, scope: UInt8 = 0) {
         self.family = family
         self.prefixLength = prefixLength
@@ -159,7 +155,6 @@ public struct RouteHeader: RouteFamilyHeader, Equatable {
     /// RTM_F_* flags.
     public var flags: UInt32 = 0
 
-    /// Creates a header.
     public init(family: UInt8, destinationLength: UInt8, scope: UInt8 = 0) {
         self.family = family
         self.destinationLength = destinationLength

@@ -48,7 +48,6 @@ public struct NetfilterHeader: RouteFamilyHeader, Equatable {
     /// generation in the kernel's answers, 0 in requests.
     public var resourceID: UInt16
 
-    /// Creates a header.
     public init(family: NetfilterFamily, resourceID: UInt16 = 0) {
         self.family = family
         self.resourceID = resourceID

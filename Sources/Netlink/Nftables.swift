@@ -9,7 +9,6 @@ public struct NftablesTable: Sendable, Hashable {
     /// The table's name.
     public var name: String
 
-    /// Creates a table description.
     public init(family: NetfilterFamily, name: String) {
         self.family = family
         self.name = name

@@ -15,7 +15,6 @@ public struct TrafficControlHeader: RouteFamilyHeader, Equatable {
     /// Kind-specific info (filter priority/protocol).
     public var info: UInt32 = 0
 
-    /// Creates a header.
     public init(index: Int32, handle: UInt32 = 0, parent: UInt32) {
         self.index = index
         self.handle = handle

@@ -3,7 +3,6 @@ import RemoteProtocol
 
 /// A guest as `guest-list` shows it.
 public struct DomainStatus: Sendable, Equatable {
-    /// The domain.
     public var reference: DomainReference
     /// libvirt's `virDomainState` number (1 running, 3 paused, 5 shut off, ...).
     public var state: Int32

@@ -89,7 +89,6 @@ public final class NetworkClient {
                                                           parentIndex: parentIndex, xml: xml, flags: flags))
     }
 
-    /// Creates a port.
     public func createPort(_ network: NetworkReference, xml: String) throws(PatchbayError) -> NetworkPortReference {
         try remote.call(.networkPortCreateXML, NetworkPortCreateXMLArgs(network: network, xml: xml), returning: NetworkPortMessage.self).port
     }

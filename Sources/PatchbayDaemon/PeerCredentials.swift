@@ -10,7 +10,6 @@ public struct PeerCredentials: Sendable, Equatable, CustomStringConvertible {
     /// Group id.
     public var gid: UInt32
 
-    /// Creates credentials.
     public init(pid: Int32, uid: UInt32, gid: UInt32) {
         self.pid = pid
         self.uid = uid

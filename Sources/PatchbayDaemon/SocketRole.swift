@@ -20,7 +20,6 @@ public struct SocketRole: Sendable, Hashable {
     /// The `-ro` twin: every mutating call is refused with VIR_ERR_OPERATION_DENIED.
     public var readOnly: Bool
 
-    /// Creates a role.
     public init(service: DaemonService, readOnly: Bool) {
         self.service = service
         self.readOnly = readOnly

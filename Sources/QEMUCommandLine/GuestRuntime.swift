@@ -7,7 +7,6 @@ public struct GuestRuntime: Hashable, Sendable {
     /// The directory of per-guest runtime sockets (passt sockets go to its `passt/` subdirectory).
     public var stateDirectory: String
 
-    /// Creates runtime facts.
     public init(domainID: Int, domainName: String, stateDirectory: String) {
         self.domainID = domainID
         self.domainName = domainName

@@ -5,7 +5,6 @@ public struct QEMUArgument: Hashable, Sendable, CustomStringConvertible {
     /// Its value, unquoted.
     public let value: String
 
-    /// Creates an argument.
     public init(_ option: String, _ value: String) {
         self.option = option
         self.value = value
@@ -19,7 +18,6 @@ public struct QEMUArgument: Hashable, Sendable, CustomStringConvertible {
 public struct QMPCommand: Hashable, Sendable {
     /// `netdev_add`, `device_add`, `chardev-add`, `add-fd`.
     public let execute: String
-    /// The arguments.
     public let arguments: QEMUProperties
 
     /// The command as one QMP JSON message.

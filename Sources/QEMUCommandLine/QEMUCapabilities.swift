@@ -12,7 +12,6 @@ public struct QEMUCapabilities: Hashable, Sendable {
     /// The host has `/dev/vhost-net`: virtio NICs on a tap get the in-kernel data path.
     public var vhostNet: Bool
 
-    /// Creates a capability set.
     public init(jsonDevice: Bool = false, jsonNetdev: Bool = false, vfioPCI: Bool = false,
                 virtioTransitionalDevices: Bool = false, vhostNet: Bool = true) {
         self.jsonDevice = jsonDevice

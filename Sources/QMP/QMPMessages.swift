@@ -9,7 +9,6 @@ public struct QMPEvent: Sendable, Equatable {
     /// QEMU's wall-clock timestamp in microseconds since the epoch (0 when absent).
     public let timestampMicroseconds: Int64
 
-    /// Creates an event.
     public init(name: String, data: JSONValue = .object([:]), timestampMicroseconds: Int64 = 0) {
         self.name = name
         self.data = data
@@ -24,7 +23,6 @@ public struct QMPError: Error, Sendable, Equatable {
     /// The `desc` member.
     public let description: String
 
-    /// Creates an error.
     public init(errorClass: String, description: String) {
         self.errorClass = errorClass
         self.description = description

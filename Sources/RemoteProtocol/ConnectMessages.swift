@@ -31,7 +31,6 @@ public struct ConnectOpenArgs: XDRStruct, Hashable {
     /// VIR_CONNECT_* flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(name: String?, flags: UInt32 = 0) {
         self.name = name
         self.flags = flags
@@ -46,7 +45,6 @@ public struct AuthListRet: XDRStruct, Hashable {
     /// The schemes on offer, in order of preference.
     public var types: [AuthType]
 
-    /// Creates the result.
     public init(types: [AuthType]) { self.types = types }
 
     /// `{remote_auth_type types<REMOTE_AUTH_TYPE_LIST_MAX>}`.
@@ -58,10 +56,8 @@ public struct ConnectSupportsFeatureArgs: XDRStruct, Hashable {
     /// The `VIR_DRV_FEATURE_*` number; see `ConnectFeature` for the ones clients ask.
     public var feature: Int32
 
-    /// Creates the arguments.
     public init(feature: Int32) { self.feature = feature }
 
-    /// Creates the arguments for a known feature.
     public init(_ feature: ConnectFeature) { self.feature = feature.rawValue }
 
     /// `{int feature}`.
@@ -74,7 +70,6 @@ public struct IntRet: XDRStruct, Hashable {
     /// The answer; 0/1 for yes/no questions.
     public var value: Int32
 
-    /// Creates the result.
     public init(_ value: Int32) { self.value = value }
 
     /// Creates a yes/no result.
@@ -93,10 +88,8 @@ public typealias ConnectIsSecureRet = IntRet
 
 /// A reply or argument holding one `remote_nonnull_string`.
 public struct StringMessage: XDRStruct, Hashable {
-    /// The text.
     public var value: String
 
-    /// Creates the message.
     public init(_ value: String) { self.value = value }
 
     /// `{remote_nonnull_string value}`.
@@ -119,7 +112,6 @@ public struct UnsignedHyperRet: XDRStruct, Hashable {
     /// The value, e.g. 9000000 for libvirt 9.0.0.
     public var value: UInt64
 
-    /// Creates the result.
     public init(_ value: UInt64) { self.value = value }
 
     /// `{unsigned hyper value}`.
@@ -136,7 +128,6 @@ public struct FlagsArgs: XDRStruct, Hashable {
     /// Procedure-specific flags; Patchbay refuses unknown bits the way libvirt does.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(flags: UInt32 = 0) { self.flags = flags }
 
     /// `{unsigned int flags}`.
@@ -153,7 +144,6 @@ public struct ConnectSetIdentityArgs: XDRStruct, Hashable {
     /// Reserved flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(params: [TypedParameter], flags: UInt32 = 0) {
         self.params = params
         self.flags = flags

@@ -13,7 +13,6 @@ public struct ConnectDomainEventCallbackRegisterAnyArgs: XDRStruct, Hashable {
     /// Only this domain's events, or every domain's when absent.
     public var domain: DomainReference?
 
-    /// Creates the arguments.
     public init(eventID: Int32, domain: DomainReference? = nil) {
         self.eventID = eventID
         self.domain = domain
@@ -25,14 +24,12 @@ public struct ConnectDomainEventCallbackRegisterAnyArgs: XDRStruct, Hashable {
 
 /// `remote_domain_event_lifecycle_msg`: the payload of the old-style DOMAIN_EVENT_LIFECYCLE.
 public struct DomainEventLifecycleMessage: XDRStruct, Hashable {
-    /// The domain.
     public var domain: DomainReference
     /// `virDomainEventType` (DEFINED 0, UNDEFINED 1, STARTED 2, SUSPENDED 3, RESUMED 4, STOPPED 5, SHUTDOWN 6, ...).
     public var event: Int32
     /// The event's detail (e.g. STOPPED_DESTROYED 1).
     public var detail: Int32
 
-    /// Creates the message.
     public init(domain: DomainReference, event: Int32, detail: Int32) {
         self.domain = domain
         self.event = event
@@ -47,10 +44,8 @@ public struct DomainEventLifecycleMessage: XDRStruct, Hashable {
 public struct DomainEventCallbackLifecycleMessage: XDRStruct, Hashable {
     /// The receiving connection's registration id.
     public var callbackID: Int32
-    /// The event.
     public var message: DomainEventLifecycleMessage
 
-    /// Creates the message.
     public init(callbackID: Int32, message: DomainEventLifecycleMessage) {
         self.callbackID = callbackID
         self.message = message

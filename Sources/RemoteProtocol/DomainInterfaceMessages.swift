@@ -4,7 +4,6 @@ import NetCore
 ///
 /// A client first sends `parameterCount` 0 to learn how many there are, then asks for them.
 public struct DomainGetInterfaceParametersArgs: XDRStruct, Hashable {
-    /// The domain.
     public var domain: DomainReference
     /// The NIC: its target dev or MAC.
     public var device: String
@@ -13,7 +12,6 @@ public struct DomainGetInterfaceParametersArgs: XDRStruct, Hashable {
     /// `virDomainModificationImpact` plus VIR_TYPED_PARAM_STRING_OKAY (4).
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(domain: DomainReference, device: String, parameterCount: Int32, flags: UInt32 = 0) {
         self.domain = domain
         self.device = device
@@ -34,7 +32,6 @@ public struct DomainGetInterfaceParametersRet: XDRStruct, Hashable {
     /// How many there are.
     public var parameterCount: Int32
 
-    /// Creates the result.
     public init(parameters: [TypedParameter], parameterCount: Int32) {
         self.parameters = parameters
         self.parameterCount = parameterCount
@@ -48,7 +45,6 @@ public struct DomainGetInterfaceParametersRet: XDRStruct, Hashable {
 
 /// `remote_domain_set_interface_parameters_args` (`domiftune` with values).
 public struct DomainSetInterfaceParametersArgs: XDRStruct, Hashable {
-    /// The domain.
     public var domain: DomainReference
     /// The NIC: its target dev or MAC.
     public var device: String
@@ -57,7 +53,6 @@ public struct DomainSetInterfaceParametersArgs: XDRStruct, Hashable {
     /// `virDomainModificationImpact`.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(domain: DomainReference, device: String, parameters: [TypedParameter], flags: UInt32 = 0) {
         self.domain = domain
         self.device = device
@@ -74,12 +69,10 @@ public struct DomainSetInterfaceParametersArgs: XDRStruct, Hashable {
 
 /// `remote_domain_interface_stats_args` (`domifstat`).
 public struct DomainInterfaceStatsArgs: XDRStruct, Hashable {
-    /// The domain.
     public var domain: DomainReference
     /// The NIC: its target dev or MAC.
     public var path: String
 
-    /// Creates the arguments.
     public init(domain: DomainReference, path: String) {
         self.domain = domain
         self.path = path
@@ -100,7 +93,6 @@ public struct DomainInterfaceStatsRet: XDRStruct, Hashable {
     public var txErrors: Int64
     public var txDrops: Int64
 
-    /// Creates the result.
     public init(rxBytes: Int64, rxPackets: Int64, rxErrors: Int64, rxDrops: Int64,
                 txBytes: Int64, txPackets: Int64, txErrors: Int64, txDrops: Int64) {
         self.rxBytes = rxBytes
@@ -122,14 +114,12 @@ public struct DomainInterfaceStatsRet: XDRStruct, Hashable {
 
 /// `remote_domain_interface_addresses_args` (`domifaddr`).
 public struct DomainInterfaceAddressesArgs: XDRStruct, Hashable {
-    /// The domain.
     public var domain: DomainReference
     /// `virDomainInterfaceAddressesSource`: lease 0, agent 1, arp 2.
     public var source: UInt32
     /// Reserved.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(domain: DomainReference, source: UInt32, flags: UInt32 = 0) {
         self.domain = domain
         self.source = source
@@ -149,7 +139,6 @@ public struct DomainIPAddress: XDRStruct, Hashable {
     /// Prefix length.
     public var prefix: UInt32
 
-    /// Creates an address.
     public init(type: Int32, address: String, prefix: UInt32) {
         self.type = type
         self.address = address
@@ -169,7 +158,6 @@ public struct DomainInterfaceMessage: XDRStruct, Hashable {
     /// Its addresses.
     public var addresses: [DomainIPAddress]
 
-    /// Creates the entry.
     public init(name: String, hardwareAddress: String?, addresses: [DomainIPAddress]) {
         self.name = name
         self.hardwareAddress = hardwareAddress
@@ -188,7 +176,6 @@ public struct DomainInterfaceAddressesRet: XDRStruct, Hashable {
     /// One entry per NIC.
     public var interfaces: [DomainInterfaceMessage]
 
-    /// Creates the result.
     public init(interfaces: [DomainInterfaceMessage]) { self.interfaces = interfaces }
 
     /// `{remote_domain_interface ifaces<REMOTE_DOMAIN_INTERFACE_MAX>}`.

@@ -3,10 +3,8 @@ import NetCore
 /// Arguments or result holding only a `remote_nonnull_domain`: lookups' results and the
 /// arguments of create, destroy, shutdown, undefine, autostart, info and the yes/no questions.
 public struct DomainMessage: XDRStruct, Hashable {
-    /// The domain.
     public var domain: DomainReference
 
-    /// Creates the message.
     public init(_ domain: DomainReference) { self.domain = domain }
 
     /// `{remote_nonnull_domain dom}`.
@@ -16,12 +14,10 @@ public struct DomainMessage: XDRStruct, Hashable {
 /// `{remote_nonnull_domain dom; unsigned int flags}`: the `*_FLAGS` variants, GET_XML_DESC,
 /// GET_STATE, CREATE_WITH_FLAGS, HAS_MANAGED_SAVE_IMAGE and SNAPSHOT_NUM.
 public struct DomainFlagsArgs: XDRStruct, Hashable {
-    /// The domain.
     public var domain: DomainReference
     /// Procedure-specific flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(domain: DomainReference, flags: UInt32 = 0) {
         self.domain = domain
         self.flags = flags
@@ -45,7 +41,6 @@ public struct ConnectListAllDomainsRet: XDRStruct, Hashable {
     /// The number of matches.
     public var count: UInt32
 
-    /// Creates the result.
     public init(domains: [DomainReference], count: UInt32) {
         self.domains = domains
         self.count = count
@@ -60,7 +55,6 @@ public struct ConnectListDomainsRet: XDRStruct, Hashable {
     /// Domain ids.
     public var ids: [Int32]
 
-    /// Creates the result.
     public init(ids: [Int32]) { self.ids = ids }
 
     /// `{int ids<REMOTE_DOMAIN_LIST_MAX>}`.
@@ -69,12 +63,10 @@ public struct ConnectListDomainsRet: XDRStruct, Hashable {
 
 /// `remote_domain_set_autostart_args`.
 public struct DomainSetAutostartArgs: XDRStruct, Hashable {
-    /// The domain.
     public var domain: DomainReference
     /// 1 to start with the daemon, 0 not to.
     public var autostart: Int32
 
-    /// Creates the arguments.
     public init(domain: DomainReference, autostart: Int32) {
         self.domain = domain
         self.autostart = autostart
@@ -100,7 +92,6 @@ public struct DomainGetInfoRet: XDRStruct, Hashable {
     /// CPU time used, nanoseconds.
     public var cpuTime: UInt64
 
-    /// Creates the result.
     public init(state: UInt32, maxMemoryKiB: UInt64, memoryKiB: UInt64, vcpus: UInt32, cpuTime: UInt64) {
         self.state = state
         self.maxMemoryKiB = maxMemoryKiB
@@ -122,7 +113,6 @@ public struct DomainGetStateRet: XDRStruct, Hashable {
     /// The state's reason (`virDomainRunningReason`, `virDomainShutoffReason`, ...).
     public var reason: Int32
 
-    /// Creates the result.
     public init(state: Int32, reason: Int32) {
         self.state = state
         self.reason = reason
@@ -135,14 +125,12 @@ public struct DomainGetStateRet: XDRStruct, Hashable {
 /// `{remote_nonnull_domain dom; remote_nonnull_string xml; unsigned int flags}`:
 /// `remote_domain_update_device_flags_args` (and attach/detach's shape).
 public struct DomainXMLFlagsArgs: XDRStruct, Hashable {
-    /// The domain.
     public var domain: DomainReference
     /// The device XML.
     public var xml: String
     /// `virDomainDeviceModifyFlags` (live 1, config 2, force 4).
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(domain: DomainReference, xml: String, flags: UInt32 = 0) {
         self.domain = domain
         self.xml = xml
@@ -164,7 +152,6 @@ public struct NodeGetSecurityModelRet: XDRStruct, Hashable {
     /// The domain of interpretation's characters.
     public var doi: [Int32]
 
-    /// Creates the result.
     public init(model: [Int32] = [], doi: [Int32] = []) {
         self.model = model
         self.doi = doi

@@ -23,7 +23,6 @@ public struct ConnectNetworkEventRegisterAnyArgs: XDRStruct, Hashable {
     /// Only this network's events, or every network's when absent.
     public var network: NetworkReference?
 
-    /// Creates the arguments.
     public init(eventID: Int32, network: NetworkReference? = nil) {
         self.eventID = eventID
         self.network = network
@@ -39,7 +38,6 @@ public struct EventCallbackMessage: XDRStruct, Hashable {
     /// The registration's id.
     public var callbackID: Int32
 
-    /// Creates the message.
     public init(callbackID: Int32) { self.callbackID = callbackID }
 
     /// `{int callbackID}`.
@@ -66,7 +64,6 @@ public struct NetworkEventLifecycleMessage: XDRStruct, Hashable {
     /// Event detail; always 0 in libvirt 9.0.
     public var detail: Int32
 
-    /// Creates the message.
     public init(callbackID: Int32, network: NetworkReference, event: NetworkLifecycleEvent, detail: Int32 = 0) {
         self.init(callbackID: callbackID, network: network, rawEvent: event.rawValue, detail: detail)
     }
@@ -96,7 +93,6 @@ public struct ConnectNodeDeviceEventRegisterAnyArgs: XDRStruct, Hashable {
     /// Only this device's events, or every device's when absent.
     public var device: NodeDeviceReference?
 
-    /// Creates the arguments.
     public init(eventID: Int32, device: NodeDeviceReference? = nil) {
         self.eventID = eventID
         self.device = device
@@ -117,7 +113,6 @@ public struct NodeDeviceEventLifecycleMessage: XDRStruct, Hashable {
     /// Event detail.
     public var detail: Int32
 
-    /// Creates the message.
     public init(callbackID: Int32, device: NodeDeviceReference, event: Int32, detail: Int32 = 0) {
         self.callbackID = callbackID
         self.device = device
@@ -138,7 +133,6 @@ public struct NodeDeviceEventUpdateMessage: XDRStruct, Hashable {
     /// The device whose details changed.
     public var device: NodeDeviceReference
 
-    /// Creates the message.
     public init(callbackID: Int32, device: NodeDeviceReference) {
         self.callbackID = callbackID
         self.device = device

@@ -10,7 +10,6 @@ public struct FrameDecoder: Sendable {
     private var start = 0
     private var poisoned = false
 
-    /// Creates an empty decoder.
     public init() {}
 
     /// Bytes received but not yet returned as packets.

@@ -6,7 +6,6 @@ public struct ObjectListRet<Item: XDRStruct & Hashable>: XDRStruct, Hashable {
     /// The number of matches.
     public var count: UInt32
 
-    /// Creates the result.
     public init(items: [Item], count: UInt32) {
         self.items = items
         self.count = count
@@ -25,12 +24,10 @@ public typealias ConnectListAllNodeDevicesRet = ObjectListRet<NodeDeviceReferenc
 
 /// `{remote_nonnull_interface iface; unsigned int flags}` (GET_XML_DESC, CREATE, DESTROY).
 public struct InterfaceFlagsArgs: XDRStruct, Hashable {
-    /// The interface.
     public var interface: InterfaceReference
     /// Procedure-specific flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(interface: InterfaceReference, flags: UInt32 = 0) {
         self.interface = interface
         self.flags = flags
@@ -47,7 +44,6 @@ public struct NameFlagsArgs: XDRStruct, Hashable {
     /// Procedure-specific flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(name: String, flags: UInt32 = 0) {
         self.name = name
         self.flags = flags
@@ -64,7 +60,6 @@ public struct NodeNumOfDevicesArgs: XDRStruct, Hashable {
     /// Reserved flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(capability: String?, flags: UInt32 = 0) {
         self.capability = capability
         self.flags = flags
@@ -83,7 +78,6 @@ public struct NodeListDevicesArgs: XDRStruct, Hashable {
     /// Reserved flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(capability: String?, maxNames: Int32, flags: UInt32 = 0) {
         self.capability = capability
         self.maxNames = maxNames
@@ -103,7 +97,6 @@ public struct NameIntArgs: XDRStruct, Hashable {
     /// The value, e.g. 1 for autostart.
     public var value: Int32
 
-    /// Creates the arguments.
     public init(name: String, value: Int32) {
         self.name = name
         self.value = value

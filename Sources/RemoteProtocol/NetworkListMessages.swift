@@ -6,7 +6,6 @@ public struct ConnectListNetworksArgs: XDRStruct, Hashable {
     /// How many names the client has room for.
     public var maxNames: Int32
 
-    /// Creates the arguments.
     public init(maxNames: Int32) { self.maxNames = maxNames }
 
     /// `{int maxnames}`.
@@ -18,7 +17,6 @@ public struct ConnectListNetworksRet: XDRStruct, Hashable {
     /// Network names.
     public var names: [String]
 
-    /// Creates the result.
     public init(names: [String]) { self.names = names }
 
     /// `{remote_nonnull_string names<REMOTE_NETWORK_LIST_MAX>}`.
@@ -34,7 +32,6 @@ public struct ListAllArgs: XDRStruct, Hashable {
     /// Filter flags (e.g. VIR_CONNECT_LIST_NETWORKS_ACTIVE | _INACTIVE = 3); the server filters.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(needResults: Int32, flags: UInt32) {
         self.needResults = needResults
         self.flags = flags
@@ -54,7 +51,6 @@ public struct ConnectListAllNetworksRet: XDRStruct, Hashable {
     /// The number of matches.
     public var count: UInt32
 
-    /// Creates the result.
     public init(networks: [NetworkReference], count: UInt32) {
         self.networks = networks
         self.count = count
@@ -85,7 +81,6 @@ public struct NetworkDHCPLease: XDRStruct, Hashable {
     /// The DHCP client id.
     public var clientID: String?
 
-    /// Creates a lease.
     public init(
         interface: String, expiryTime: Int64, type: Int32, mac: String?, iaid: String?,
         ipAddress: String, prefix: UInt32, hostname: String?, clientID: String?
@@ -112,7 +107,6 @@ public struct NetworkDHCPLease: XDRStruct, Hashable {
 
 /// `remote_network_get_dhcp_leases_args`.
 public struct NetworkGetDHCPLeasesArgs: XDRStruct, Hashable {
-    /// The network.
     public var network: NetworkReference
     /// Only leases for this MAC, or all when absent.
     public var mac: String?
@@ -121,7 +115,6 @@ public struct NetworkGetDHCPLeasesArgs: XDRStruct, Hashable {
     /// Reserved flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(network: NetworkReference, mac: String?, needResults: Int32, flags: UInt32 = 0) {
         self.network = network
         self.mac = mac
@@ -142,7 +135,6 @@ public struct NetworkGetDHCPLeasesRet: XDRStruct, Hashable {
     /// The number of leases.
     public var count: UInt32
 
-    /// Creates the result.
     public init(leases: [NetworkDHCPLease], count: UInt32) {
         self.leases = leases
         self.count = count

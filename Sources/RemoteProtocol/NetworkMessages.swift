@@ -5,10 +5,8 @@ import NetCore
 /// libvirt gives each procedure its own struct name, but most network calls share this shape;
 /// the typealiases below keep libvirt's names for readers of the dispatch table.
 public struct NetworkMessage: XDRStruct, Hashable {
-    /// The network.
     public var network: NetworkReference
 
-    /// Creates the message.
     public init(_ network: NetworkReference) { self.network = network }
 
     /// `{remote_nonnull_network net}`.
@@ -66,7 +64,6 @@ public struct XMLFlagsArgs: XDRStruct, Hashable {
     /// VIR_NETWORK_CREATE_VALIDATE / VIR_NETWORK_DEFINE_VALIDATE and friends.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(xml: String, flags: UInt32 = 0) {
         self.xml = xml
         self.flags = flags
@@ -83,12 +80,10 @@ public typealias NetworkDefineXMLFlagsArgs = XMLFlagsArgs
 
 /// `{remote_nonnull_network net; unsigned int flags}`.
 public struct NetworkFlagsArgs: XDRStruct, Hashable {
-    /// The network.
     public var network: NetworkReference
     /// Procedure-specific flags (VIR_NETWORK_XML_INACTIVE for GET_XML_DESC).
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(network: NetworkReference, flags: UInt32 = 0) {
         self.network = network
         self.flags = flags
@@ -106,7 +101,6 @@ public struct NetworkLookupByUUIDArgs: XDRStruct, Hashable {
     /// The UUID searched for.
     public var uuid: LibvirtUUID
 
-    /// Creates the arguments.
     public init(uuid: LibvirtUUID) { self.uuid = uuid }
 
     /// `{remote_uuid uuid}`.
@@ -115,12 +109,10 @@ public struct NetworkLookupByUUIDArgs: XDRStruct, Hashable {
 
 /// `remote_network_set_autostart_args`.
 public struct NetworkSetAutostartArgs: XDRStruct, Hashable {
-    /// The network.
     public var network: NetworkReference
     /// 1 to start at boot, 0 not to.
     public var autostart: Int32
 
-    /// Creates the arguments.
     public init(network: NetworkReference, autostart: Int32) {
         self.network = network
         self.autostart = autostart
@@ -135,7 +127,6 @@ public struct NetworkSetAutostartArgs: XDRStruct, Hashable {
 /// Clients send (command, section) in this order only if the daemon answered 1 to
 /// `ConnectFeature.networkUpdateHasCorrectOrder`; otherwise they swap the two.
 public struct NetworkUpdateArgs: XDRStruct, Hashable {
-    /// The network.
     public var network: NetworkReference
     /// VIR_NETWORK_UPDATE_COMMAND_* (modify 1, delete 2, add-last 3, add-first 4).
     public var command: UInt32
@@ -148,7 +139,6 @@ public struct NetworkUpdateArgs: XDRStruct, Hashable {
     /// VIR_NETWORK_UPDATE_AFFECT_* flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(
         network: NetworkReference, command: UInt32, section: UInt32, parentIndex: Int32,
         xml: String, flags: UInt32

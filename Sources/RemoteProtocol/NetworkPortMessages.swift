@@ -9,7 +9,6 @@ public struct NetworkListAllPortsArgs: XDRStruct, Hashable {
     /// Reserved flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(network: NetworkReference, needResults: Int32, flags: UInt32 = 0) {
         self.network = network
         self.needResults = needResults
@@ -27,7 +26,6 @@ public struct NetworkListAllPortsRet: XDRStruct, Hashable {
     /// The number of ports.
     public var count: UInt32
 
-    /// Creates the result.
     public init(ports: [NetworkPortReference], count: UInt32) {
         self.ports = ports
         self.count = count
@@ -50,7 +48,6 @@ public struct NetworkPortCreateXMLArgs: XDRStruct, Hashable {
     /// VIR_NETWORK_PORT_CREATE_RECLAIM / _VALIDATE.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(network: NetworkReference, xml: String, flags: UInt32 = 0) {
         self.network = network
         self.xml = xml
@@ -63,10 +60,8 @@ public struct NetworkPortCreateXMLArgs: XDRStruct, Hashable {
 
 /// A result or argument holding only a `remote_nonnull_network_port`.
 public struct NetworkPortMessage: XDRStruct, Hashable {
-    /// The port.
     public var port: NetworkPortReference
 
-    /// Creates the message.
     public init(_ port: NetworkPortReference) { self.port = port }
 
     /// `{remote_nonnull_network_port port}`.
@@ -80,12 +75,10 @@ public typealias NetworkPortCreateXMLRet = NetworkPortMessage
 
 /// `{remote_nonnull_network_port port; unsigned int flags}`.
 public struct NetworkPortFlagsArgs: XDRStruct, Hashable {
-    /// The port.
     public var port: NetworkPortReference
     /// Procedure-specific flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(port: NetworkPortReference, flags: UInt32 = 0) {
         self.port = port
         self.flags = flags
@@ -106,14 +99,12 @@ public typealias NetworkPortDeleteArgs = NetworkPortFlagsArgs
 ///
 /// Clients call twice: first with `nparams` 0 to learn the count, then with that count.
 public struct NetworkPortGetParametersArgs: XDRStruct, Hashable {
-    /// The port.
     public var port: NetworkPortReference
     /// How many parameters the client has room for (0: just report the count).
     public var parameterCount: Int32
     /// VIR_TYPED_PARAM_STRING_OKAY and friends.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(port: NetworkPortReference, parameterCount: Int32, flags: UInt32 = 0) {
         self.port = port
         self.parameterCount = parameterCount
@@ -131,7 +122,6 @@ public struct NetworkPortGetParametersRet: XDRStruct, Hashable {
     /// How many parameters the port has.
     public var parameterCount: Int32
 
-    /// Creates the result.
     public init(params: [TypedParameter], parameterCount: Int32) {
         self.params = params
         self.parameterCount = parameterCount
@@ -145,14 +135,12 @@ public struct NetworkPortGetParametersRet: XDRStruct, Hashable {
 
 /// `remote_network_port_set_parameters_args`.
 public struct NetworkPortSetParametersArgs: XDRStruct, Hashable {
-    /// The port.
     public var port: NetworkPortReference
     /// The new values; names from `NetworkPortParameterName`.
     public var params: [TypedParameter]
     /// Reserved flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(port: NetworkPortReference, params: [TypedParameter], flags: UInt32 = 0) {
         self.port = port
         self.params = params

@@ -7,7 +7,6 @@ public struct NetworkReference: XDRStruct, Hashable {
     /// The network's UUID.
     public var uuid: LibvirtUUID
 
-    /// Creates a reference.
     public init(name: String, uuid: LibvirtUUID) {
         self.name = name
         self.uuid = uuid
@@ -24,7 +23,6 @@ public struct NetworkPortReference: XDRStruct, Hashable {
     /// The port's UUID.
     public var uuid: LibvirtUUID
 
-    /// Creates a reference.
     public init(network: NetworkReference, uuid: LibvirtUUID) {
         self.network = network
         self.uuid = uuid
@@ -41,7 +39,6 @@ public struct InterfaceReference: XDRStruct, Hashable {
     /// The MAC address as libvirt prints it (`00:00:00:00:00:00` for `lo`).
     public var mac: String
 
-    /// Creates a reference.
     public init(name: String, mac: String) {
         self.name = name
         self.mac = mac
@@ -58,7 +55,6 @@ public struct NodeDeviceReference: XDRStruct, Hashable {
     /// The device name, e.g. `net_eth0_02_fc_00_00_00_01`.
     public var name: String
 
-    /// Creates a reference.
     public init(name: String) { self.name = name }
 
     /// `{remote_nonnull_string name}`.
@@ -74,7 +70,6 @@ public struct DomainReference: XDRStruct, Hashable {
     /// The running guest's id, -1 when inactive.
     public var id: Int32
 
-    /// Creates a reference.
     public init(name: String, uuid: LibvirtUUID, id: Int32) {
         self.name = name
         self.uuid = uuid

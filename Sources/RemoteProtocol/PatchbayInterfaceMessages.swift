@@ -11,7 +11,6 @@ public struct InterfaceBeginArgs: XDRStruct, Hashable {
     /// Reserved.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(timeoutMilliseconds: UInt64, confirmAddress: String? = nil, confirmPort: UInt32 = 0, flags: UInt32 = 0) {
         self.timeoutMilliseconds = timeoutMilliseconds
         self.confirmAddress = confirmAddress
@@ -19,7 +18,6 @@ public struct InterfaceBeginArgs: XDRStruct, Hashable {
         self.flags = flags
     }
 
-    /// The layout.
     public static let xdrLayout = XDRLayout(
         Self.init, .field(\.timeoutMilliseconds), .string(\.confirmAddress, max: RemoteLimits.string), .field(\.confirmPort),
         .field(\.flags)
@@ -35,14 +33,12 @@ public struct InterfaceTransactionStatusRet: XDRStruct, Hashable {
     /// Networks depending on devices changed since begin.
     public var dependentNetworks: [String]
 
-    /// Creates the result.
     public init(pending: Bool, report: String, dependentNetworks: [String]) {
         self.pending = pending
         self.report = report
         self.dependentNetworks = dependentNetworks
     }
 
-    /// The layout.
     public static let xdrLayout = XDRLayout(
         Self.init, .intFlag(\.pending), .string(\.report, max: RemoteLimits.string),
         .strings(\.dependentNetworks, max: RemoteLimits.networkPortList, elementMax: RemoteLimits.string)

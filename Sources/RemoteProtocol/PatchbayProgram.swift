@@ -50,7 +50,6 @@ public struct PortEventRegisterArgs: XDRStruct, Hashable {
     /// Only this network's ports, or all when absent.
     public var network: NetworkReference?
 
-    /// Creates the arguments.
     public init(network: NetworkReference? = nil) { self.network = network }
 
     /// `{remote_network net}`.
@@ -68,7 +67,6 @@ public struct PortEventMessage: XDRStruct, Hashable {
     /// A `PortEventKind` code, raw so newer codes still decode.
     public var event: Int32
 
-    /// Creates the message.
     public init(callbackID: Int32, network: NetworkReference, port: LibvirtUUID, event: PortEventKind) {
         self.init(callbackID: callbackID, network: network, port: port, rawEvent: event.rawValue)
     }
@@ -99,7 +97,6 @@ public struct DriftReportArgs: XDRStruct, Hashable {
     /// Flags.
     public var flags: UInt32
 
-    /// Creates the arguments.
     public init(flags: UInt32 = 0) { self.flags = flags }
 
     /// `{unsigned int flags}`.
@@ -117,7 +114,6 @@ public struct DriftItem: XDRStruct, Hashable {
     /// Whether the daemon put it right.
     public var repaired: Bool
 
-    /// Creates an item.
     public init(kind: String, network: String, object: String, repaired: Bool) {
         self.kind = kind
         self.network = network
@@ -139,7 +135,6 @@ public struct DriftReportRet: XDRStruct, Hashable {
     /// Unreadable state or config files, and failed autostarts.
     public var problems: [String]
 
-    /// Creates the report.
     public init(items: [DriftItem], problems: [String]) {
         self.items = items
         self.problems = problems

@@ -9,7 +9,6 @@ public struct ProcedureSignature: Sendable {
     /// The `_ret` struct (or `XDRVoid`).
     public let result: any XDRCodable.Type
 
-    /// Creates a signature.
     public init(_ arguments: any XDRCodable.Type, _ result: any XDRCodable.Type) {
         self.arguments = arguments
         self.result = result

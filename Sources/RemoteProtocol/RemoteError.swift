@@ -32,7 +32,6 @@ public struct RemoteError: XDRStruct, Hashable {
     /// The network involved; libvirt leaves it absent.
     public var network: NetworkReference?
 
-    /// Creates an error with every field given.
     public init(
         code: Int32, domain: Int32, message: String?, level: Int32 = RemoteError.levelError,
         domainObject: DomainReference? = nil, str1: String? = nil, str2: String? = nil,

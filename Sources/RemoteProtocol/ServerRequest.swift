@@ -61,7 +61,6 @@ public struct ServerRejection: Error, Sendable, Equatable {
     /// Why it was rejected.
     public let error: ProtocolError
 
-    /// Creates a rejection.
     public init(header: PacketHeader?, error: ProtocolError) {
         self.header = header
         self.error = error

@@ -74,7 +74,6 @@ public struct TypedParameter: XDRStruct, Hashable {
     /// The typed value.
     public var value: TypedParameterValue
 
-    /// Creates a parameter.
     public init(field: String, value: TypedParameterValue) {
         self.field = field
         self.value = value

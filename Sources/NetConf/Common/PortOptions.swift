@@ -6,7 +6,6 @@ public struct PortOptions: Hashable, Sendable {
     /// True: traffic to other isolated ports of the bridge is dropped.
     public var isolated: Bool?
 
-    /// Creates options.
     public init(isolated: Bool?) { self.isolated = isolated }
 
     /// Parses `<port>`; nil when it sets nothing.

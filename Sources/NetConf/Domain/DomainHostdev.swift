@@ -49,7 +49,6 @@ public struct DomainHostdev: Hashable, Sendable {
 
     /// Whether libvirt detaches the device from its host driver.
     public var managed: Bool
-    /// The device.
     public var content: Content
     /// PCI assignment backend (`<driver name=>`).
     public var backend: DomainInterface.HostdevBackend?

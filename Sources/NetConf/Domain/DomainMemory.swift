@@ -69,7 +69,6 @@ public struct DomainMemory: Hashable, Sendable {
 
 /// `<vcpu>`: how many virtual CPUs the guest has (and starts with).
 public struct DomainVCPUs: Hashable, Sendable {
-    /// The maximum.
     public var count: UInt16
     /// `current=`: how many are online at boot, when fewer than the maximum.
     public var current: UInt16?

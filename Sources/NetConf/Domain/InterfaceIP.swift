@@ -3,7 +3,6 @@ import NetXML
 
 /// An `<ip>` of an ethernet/user interface (guest side) or of an ethernet `<source>` (host side).
 public struct InterfaceIP: Hashable, Sendable {
-    /// The address.
     public let address: IPAddress
     /// Prefix length, when given.
     public let prefix: UInt8?

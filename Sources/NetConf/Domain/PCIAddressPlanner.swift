@@ -33,7 +33,6 @@ public struct PCIAddressPlanner: Sendable {
     /// q35: the controllers this planner added, in order (index, and whether it is the pcie-to-pci-bridge).
     public private(set) var created: [(index: UInt32, isBridge: Bool)] = []
 
-    /// Creates a planner.
     /// - Parameters:
     ///   - reserved: addresses written in the document (they are never handed out).
     ///   - controllerIndexes: indexes of the PCI controllers in the document, with whether each is a pcie-root-port.

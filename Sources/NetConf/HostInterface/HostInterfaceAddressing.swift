@@ -6,7 +6,6 @@ import NetXML
 public struct HostInterfaceAddressing: Hashable, Sendable {
     /// A static address.
     public struct Address: Hashable, Sendable {
-        /// The address.
         public var address: IPAddress
         /// Prefix length (libvirt leaves it out when the document did).
         public var prefix: Int?

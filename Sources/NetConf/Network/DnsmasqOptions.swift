@@ -11,7 +11,6 @@ public struct DnsmasqOptions: Hashable, Sendable {
     /// Option values in document order (`--` is added by whoever builds the dnsmasq configuration).
     public var values: [String]
 
-    /// Creates options.
     public init(values: [String]) { self.values = values }
 
     /// Collects `option[@value]` of every `options` child of the root in the dnsmasq namespace; nil when none.

@@ -74,7 +74,6 @@ public struct NetworkDomain: Hashable, Sendable {
     /// Whether dnsmasq answers for the domain only locally (never forwards).
     public var localOnly: Bool?
 
-    /// Creates a domain.
     public init(name: String, localOnly: Bool? = nil) {
         self.name = name
         self.localOnly = localOnly

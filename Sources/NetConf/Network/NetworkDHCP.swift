@@ -171,7 +171,6 @@ public struct DHCPBootp: Hashable, Sendable {
     /// TFTP server address when it is not the network's own.
     public var server: IPAddress?
 
-    /// Creates a bootp setting.
     public init(file: String, server: IPAddress? = nil) {
         self.file = file
         self.server = server

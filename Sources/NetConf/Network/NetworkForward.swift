@@ -35,7 +35,6 @@ public enum ForwardDriverName: String, Sendable, CaseIterable {
 
 /// A network's `<forward>`.
 public struct NetworkForward: Hashable, Sendable {
-    /// The mode.
     public var mode: ForwardMode
     /// hostdev: whether libvirt detaches/reattaches devices from host drivers.
     public var managed: Bool = false
@@ -48,7 +47,6 @@ public struct NetworkForward: Hashable, Sendable {
     /// NAT settings (nat mode only).
     public var nat: NetworkNAT?
 
-    /// Creates a forward setting.
     public init(mode: ForwardMode) { self.mode = mode }
 
     /// The first pool entry's interface name: what `<forward dev>` shows.

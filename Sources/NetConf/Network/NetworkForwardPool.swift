@@ -36,12 +36,10 @@ public struct ForwardPoolEntry: Hashable, Sendable {
         case pci(PCIAddress)
     }
 
-    /// The device.
     public var device: Device
     /// Ports currently using the device (live state; printed only in live XML).
     public var connections: Int
 
-    /// Creates an entry.
     public init(_ device: Device, connections: Int = 0) {
         self.device = device
         self.connections = connections

@@ -22,7 +22,6 @@ public struct NetworkIP: Hashable, Sendable {
     /// PXE boot file (formatted only when the DHCP section has a range or host, like libvirt).
     public var bootp: DHCPBootp?
 
-    /// Creates an address without DHCP.
     public init(family: IPFamily? = nil, address: IPAddress, netmask: IPAddress? = nil, prefix: UInt32? = nil,
                 localPtr: Bool? = nil) {
         self.family = family

@@ -16,7 +16,6 @@ public struct Portgroup: Hashable, Sendable {
     /// VLAN tags for ports of this group.
     public var vlan: VLAN?
 
-    /// Creates a portgroup.
     public init(name: String, isDefault: Bool = false) {
         self.name = name
         self.isDefault = isDefault

@@ -73,7 +73,6 @@ public struct ComputerNodeDevice: Hashable, Sendable {
     /// Product name, when known.
     public var product: String?
 
-    /// The computer.
     public init(uuid: String, product: String? = nil) {
         self.uuid = uuid
         self.product = product

@@ -67,7 +67,6 @@ public enum NetworkPortPlug: Hashable, Sendable {
         /// Forwarding-table manager, when the network sets one.
         public var macTableManager: MACTableManager?
 
-        /// Creates a bridge plug.
         public init(name: String, macTableManager: MACTableManager? = nil) {
             self.name = name
             self.macTableManager = macTableManager
@@ -81,7 +80,6 @@ public enum NetworkPortPlug: Hashable, Sendable {
         /// macvlan mode; libvirt's default is vepa.
         public var mode: DirectMode
 
-        /// Creates a direct plug.
         public init(device: String, mode: DirectMode = .vepa) {
             self.device = device
             self.mode = mode
@@ -97,7 +95,6 @@ public enum NetworkPortPlug: Hashable, Sendable {
         /// The assignment driver, when stated.
         public var driver: PCIDriver?
 
-        /// Creates a PCI plug.
         public init(address: PCIAddress, managed: Bool? = nil, driver: PCIDriver? = nil) {
             self.address = address
             self.managed = managed
