@@ -9,8 +9,9 @@ import NetDriver
 /// daemon serves the socket whether or not QEMU is installed.
 enum GuestService {
     static func open(configDirectory: String, stateDirectory: String, networks: NetworkDriver,
-                     emulator: String) throws(PatchbayError) -> GuestDriver {
-        let wiring = try NICWiring(stateDirectory: stateDirectory, networks: networks, attachment: try LinuxGuestNICAttachment())
+                     emulator: String, linkDownHoldMicroseconds: UInt64) throws(PatchbayError) -> GuestDriver {
+        let wiring = try NICWiring(stateDirectory: stateDirectory, networks: networks, attachment: try LinuxGuestNICAttachment(),
+                                   linkDownHoldMicroseconds: linkDownHoldMicroseconds)
         return try GuestDriver(configDirectory: configDirectory, stateDirectory: stateDirectory, host: LinuxGuestHost(),
                                nics: wiring, networks: networks, defaultEmulator: emulator)
     }

@@ -29,6 +29,8 @@ struct Patchbayd: AsyncParsableCommand {
     var guests = true
     @Option(help: "QEMU for guests whose definition names no <emulator>.")
     var emulator = "/usr/bin/qemu-system-x86_64"
+    @Option(help: "Least time a live NIC move keeps the guest's link down, so the guest sees the flap (flushes its neighbours, redoes DHCP). 200 suits slow TCG guests; KVM guests notice a few ms.")
+    var linkDownHoldMs: UInt64 = NICWiring.defaultLinkDownHoldMicroseconds / 1000
     @Option(help: "Seconds of client silence before a keepalive PING.")
     var keepaliveInterval: Int64 = 5
     @Option(help: "Unanswered PINGs before a client is dropped.")
@@ -52,10 +54,15 @@ struct Patchbayd: AsyncParsableCommand {
         // Guests need real taps: a bookkeeping-only host serves networks alone.
         let serveGuests = guests && host == .linux
         if serveGuests { settings.hypervisorVersion = GuestService.hypervisorVersion(emulator: emulator) }
-        let (configDir, stateDir, emulator) = (configDir, stateDir, emulator)
+        guard linkDownHoldMs <= 10_000 else {
+            logger.critical("--link-down-hold-ms must be at most 10000 (got \(linkDownHoldMs))")
+            throw ExitCode(1)
+        }
+        let (configDir, stateDir, emulator, hold) = (configDir, stateDir, emulator, linkDownHoldMs * 1000)
         let daemon = try Daemon(configuration: settings, host: try host.make(), logger: logger) { networks throws(PatchbayError) in
             guard serveGuests else { return nil }
-            let driver = try GuestService.open(configDirectory: configDir, stateDirectory: stateDir, networks: networks, emulator: emulator)
+            let driver = try GuestService.open(configDirectory: configDir, stateDirectory: stateDir, networks: networks, emulator: emulator,
+                                                linkDownHoldMicroseconds: hold)
             for problem in driver.recoveryProblems() { logger.warning("guest recovery", metadata: ["problem": "\(problem)"]) }
             return driver
         }
