@@ -42,7 +42,7 @@ extension NICWiring {
                 undo.push { [networks] in try? networks.deletePort(network: name, port: uuid) }
                 new.bandwidth = port.bandwidth
                 target = try Self.target(for: port.plug, network: name)
-                stp = networkRunsSTP(name)
+                stp = networks.bridgeRunsSTP(name: name)
             case .bridge(let bridge):
                 target = .bridge(try InterfaceName(bridge))
             case .direct(let dev, let mode):
@@ -144,13 +144,6 @@ extension NICWiring {
             throw PatchbayError(.operationUnsupported,
                                 "unable to change config on 'network' network type: network '\(network)' assigns host devices", domain: .domain)
         }
-    }
-
-    /// Whether the network's bridge runs kernel STP (libvirt's default for its own bridges).
-    func networkRunsSTP(_ name: String) -> Bool {
-        guard let xml = try? networks.xml(name: name), let definition = try? NetworkDefinition.parse(xml: xml) else { return false }
-        guard definition.forwardMode == nil || definition.forwardMode?.hasLibvirtBridge == true else { return false }
-        return definition.bridge.stp
     }
 
     static func monotonicMicroseconds() -> UInt64 {

@@ -100,6 +100,15 @@ public final class NetworkDriver: @unchecked Sendable {
         }
     }
 
+    /// Whether the network's own bridge runs kernel STP (libvirt's default for the bridges it
+    /// makes): a new port on it forwards only after listening and learning.
+    public func bridgeRunsSTP(name: String) -> Bool {
+        lock.withLock { () -> Bool in
+            guard let definition = networks[name]?.current else { return false }
+            return definition.kind.ownsBridge && definition.bridge.stp
+        }
+    }
+
     // MARK: events and drift
 
     /// Subscribes to events; the stream ends when `unsubscribe` is called with the id.
