@@ -144,8 +144,9 @@ public final class Daemon: Sendable {
     /// Stops accepting and closes every connection. Networks keep running: their state is on
     /// disk and the next start picks it up.
     public func shutdown() async {
-        let (servers, subscription) = state.withLockedValue { ($0.servers, $0.subscription) }
-        let (domainSubscription, domainEvents) = state.withLockedValue { ($0.domainSubscription, $0.domainEvents) }
+        let (servers, subscription, domainSubscription, domainEvents) = state.withLockedValue {
+            ($0.servers, $0.subscription, $0.domainSubscription, $0.domainEvents)
+        }
         for server in servers {
             try? await server.close()
         }

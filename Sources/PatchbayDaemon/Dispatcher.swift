@@ -109,12 +109,17 @@ public final class Dispatcher: Sendable {
         try procedure.decodeArguments(type, from: payload)
     }
 
-    /// libvirt refuses flag bits a procedure does not know with VIR_ERR_INVALID_ARG.
-    func checkFlags(_ flags: UInt32, allowed: UInt32, _ procedure: RemoteProcedure) throws(PatchbayError) {
+    /// libvirt refuses flag bits a procedure does not know with VIR_ERR_INVALID_ARG. Its QEMU driver
+    /// (`qemu: true`) names its own function and error domain, without the code's prefix
+    /// (measured on libvirtd 9.0: "unsupported flags (0x100) in function qemuDomainGetXMLDesc", VIR_FROM_QEMU).
+    func checkFlags(_ flags: UInt32, allowed: UInt32, _ procedure: RemoteProcedure, qemu: Bool = false) throws(PatchbayError) {
         let unknown = flags & ~allowed
         guard unknown == 0 else {
-            throw PatchbayError(.invalidArg, "unsupported flags (0x\(String(unknown, radix: 16))) in function \(procedure.apiName)",
-                                domain: procedure.errorDomain)
+            let function = qemu ? "qemu\(procedure.apiName.dropFirst(3))" : procedure.apiName
+            var error = PatchbayError(.invalidArg, "unsupported flags (0x\(String(unknown, radix: 16))) in function \(function)",
+                                      domain: qemu ? .qemu : procedure.errorDomain)
+            error.omitsPrefix = qemu
+            throw error
         }
     }
 }

@@ -27,7 +27,6 @@ struct DomainListFilter: OptionSet {
 
     /// Whether a domain passes every group.
     func matches(_ domain: DomainSummary) -> Bool {
-        let active = domain.id != -1
         let state: DomainListFilter = switch domain.state {
         case .running: .running
         case .paused: .paused
@@ -35,7 +34,7 @@ struct DomainListFilter: OptionSet {
         default: .other
         }
         // Patchbay keeps no managed-save images, snapshots or checkpoints.
-        return group([.active, .inactive], has: active ? .active : .inactive)
+        return group([.active, .inactive], has: domain.isActive ? .active : .inactive)
             && group([.persistent, .transient], has: domain.isPersistent ? .persistent : .transient)
             && group([.running, .paused, .shutOff, .other], has: state)
             && group([.managedSave, .noManagedSave], has: .noManagedSave)

@@ -78,14 +78,18 @@ public final class EventBroker: @unchecked Sendable {
     /// Number of registrations (for tests and logs).
     public var count: Int { lock.withLock { registrations.count } }
 
+    private func send(_ packet: Packet, to registration: Registration) {
+        registration.session.channel.send(packet).whenFailure { [logger] error in
+            logger.debug("event not delivered", metadata: ["connection": "\(registration.session.id)", "error": "\(error)"])
+        }
+    }
+
     /// Sends one driver event to every registration that wants it.
     func deliver(_ event: NetworkEvent) {
         let targets = lock.withLock { registrations.sorted { $0.key < $1.key } }
         for (callbackID, registration) in targets {
             guard let packet = packet(for: event, callbackID: callbackID, registration: registration) else { continue }
-            registration.session.channel.send(packet).whenFailure { [logger] error in
-                logger.debug("event not delivered", metadata: ["connection": "\(registration.session.id)", "error": "\(error)"])
-            }
+            send(packet, to: registration)
         }
     }
 
@@ -96,6 +100,8 @@ public final class EventBroker: @unchecked Sendable {
         let message = DomainEventLifecycleMessage(domain: domain, event: code, detail: detail)
         let targets = lock.withLock { registrations.sorted { $0.key < $1.key } }
         var legacySent = Set<UInt64>()
+        // The old one-per-connection form is the same packet for every connection.
+        let legacy = try? Packet.event(.domainEventLifecycle, message: message)
         for (callbackID, registration) in targets {
             let packet: Packet?
             switch registration.kind {
@@ -103,14 +109,12 @@ public final class EventBroker: @unchecked Sendable {
                 packet = try? Packet.event(.domainEventCallbackLifecycle,
                                            message: DomainEventCallbackLifecycleMessage(callbackID: callbackID, message: message))
             case .domainLifecycleLegacy where legacySent.insert(registration.session.id).inserted:
-                packet = try? Packet.event(.domainEventLifecycle, message: message)
+                packet = legacy
             default:
                 packet = nil
             }
             guard let packet else { continue }
-            registration.session.channel.send(packet).whenFailure { [logger] error in
-                logger.debug("event not delivered", metadata: ["connection": "\(registration.session.id)", "error": "\(error)"])
-            }
+            send(packet, to: registration)
         }
     }
 
@@ -124,9 +128,7 @@ public final class EventBroker: @unchecked Sendable {
         for (callbackID, registration) in targets {
             let message = NodeDeviceEventLifecycleMessage(callbackID: callbackID, device: NodeDeviceReference(name: name), event: code)
             guard let packet = try? Packet.event(.nodeDeviceEventLifecycle, message: message) else { continue }
-            registration.session.channel.send(packet).whenFailure { [logger] error in
-                logger.debug("event not delivered", metadata: ["connection": "\(registration.session.id)", "error": "\(error)"])
-            }
+            send(packet, to: registration)
         }
     }
 
