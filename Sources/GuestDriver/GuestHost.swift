@@ -1,16 +1,9 @@
+import HostOS
 import NetCore
 
-/// A QEMU process as the driver records it: the pid alone can be reused, the pair cannot.
-/// `startTime` is field 22 of `/proc/PID/stat` (clock ticks since boot).
-public struct QEMUProcessID: Hashable, Sendable, CustomStringConvertible {
-    public var pid: Int32
-    public var startTime: UInt64
-    public init(pid: Int32, startTime: UInt64) {
-        self.pid = pid
-        self.startTime = startTime
-    }
-    public var description: String { "\(pid)@\(startTime)" }
-}
+/// A QEMU process as the driver records it: the pid alone can be reused, the pair
+/// (pid, start time from `/proc/PID/stat`) cannot.
+public typealias QEMUProcessID = ProcessIdentity
 
 /// A tap the driver created for a NIC; QEMU gets `descriptor`. The tap is not persistent: it goes
 /// when the last descriptor (the driver's, then QEMU's) closes, so neither a crash of patchbayd

@@ -28,7 +28,7 @@ public final class LinuxGuestHost: GuestProcessHost, @unchecked Sendable {
         let process = try ProcessLaunch(executable: executable, arguments: arguments, descriptors: descriptors,
                                         logFile: logFile, namespace: namespace).spawn()
         lock.withLock { processes[process.pid] = process }
-        return QEMUProcessID(pid: process.identity.pid, startTime: process.identity.startTime)
+        return process.identity
     }
 
     /// The pid file first; without a usable one, every process is searched for `marker` on its
@@ -55,12 +55,12 @@ public final class LinuxGuestHost: GuestProcessHost, @unchecked Sendable {
               let commandLine = AtomicFile.read("/proc/\(pid)/cmdline") else { return nil }
         let words = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard words.contains(where: { $0.contains(marker) }) else { return nil }
-        return QEMUProcessID(pid: identity.pid, startTime: identity.startTime)
+        return identity
     }
 
     /// The supervised process for `process`, taking it back when it is not known yet.
     private func supervised(_ process: QEMUProcessID) -> SupervisedProcess? {
-        let identity = ProcessIdentity(pid: process.pid, startTime: process.startTime)
+        let identity = process
         return lock.withLock {
             if let known = processes[process.pid], known.identity == identity { return known }
             guard let adopted = SupervisedProcess.adopt(identity) else { return nil }
@@ -79,15 +79,12 @@ public final class LinuxGuestHost: GuestProcessHost, @unchecked Sendable {
     }
 
     public func watchExit(_ process: QEMUProcessID, _ handler: @escaping @Sendable () -> Void) {
-        let supervised = supervised(process)
-        let thread = HostThread {
-            if let supervised {
-                while !supervised.waitForExit(timeout: 3600) {}
-            }
-            handler()
-        }
         // Without a thread the exit is still noticed through the monitor closing (`GuestMonitorEvent.closed`).
-        _ = thread.start()
+        guard let supervised = supervised(process) else {
+            _ = HostThread(handler).start()
+            return
+        }
+        supervised.onExit { _ in handler() }
     }
 
     public func cpuTimeNanoseconds(_ process: QEMUProcessID) -> UInt64 {
@@ -141,10 +138,10 @@ final class QMPGuestMonitor: GuestMonitor, @unchecked Sendable {
     init(_ connection: QMPConnection) { self.connection = connection }
 
     func setLink(alias: String, up: Bool) throws(PatchbayError) {
-        try connection.execute("set_link", ["name": .string(alias), "up": .bool(up)])
+        try connection.setLink(device: alias, up: up)
     }
-    func cont() throws(PatchbayError) { try connection.execute("cont") }
-    func systemPowerdown() throws(PatchbayError) { try connection.execute("system_powerdown") }
+    func cont() throws(PatchbayError) { try connection.cont() }
+    func systemPowerdown() throws(PatchbayError) { try connection.systemPowerdown() }
     func chardevs() throws(PatchbayError) -> [String: String] {
         var result: [String: String] = [:]
         for chardev in try connection.execute("query-chardev").arrayValue ?? [] {
