@@ -76,8 +76,7 @@ public enum BandwidthPlan {
     /// Ports are matched with u32 on the destination MAC (this kernel has no cls_fw, which libvirt uses).
     /// `flooredTotal` is the sum of the floors the ports hold; the plan turns it into bytes/s.
     public static func networkInbound(bridge: String, inbound: BandwidthRate, flooredTotal: KibibytesPerSecond) -> [String] {
-        let average = inbound.average?.bytesPerSecond ?? 0
-        let ceil = max(inbound.peak?.bytesPerSecond ?? average, average)
+        let (average, ceil) = networkRates(inbound)
         let burst = inbound.burst.map { " burst \($0.bytes)b cburst \($0.bytes)b" } ?? ""
         return [
             "qdisc add dev \(bridge) root handle 1: htb default 2",
@@ -97,15 +96,19 @@ public enum BandwidthPlan {
     /// The line that resizes the unguaranteed class to what `flooredTotal` (all the floors now
     /// held) leaves of the network's average.
     public static func unguaranteedResize(bridge: String, inbound: BandwidthRate, flooredTotal: KibibytesPerSecond) -> [String] {
-        let average = inbound.average?.bytesPerSecond ?? 0
-        let ceil = max(inbound.peak?.bytesPerSecond ?? average, average)
+        let (average, ceil) = networkRates(inbound)
         return ["class change dev \(bridge) parent 1:1 classid 1:2 htb \(unguaranteed(average: average, ceil: ceil, flooredTotal: flooredTotal))"]
+    }
+
+    /// The network's inbound average and ceiling (peak, never below the average) in bytes/s.
+    private static func networkRates(_ inbound: BandwidthRate) -> (average: UInt64, ceil: UInt64) {
+        let average = inbound.average?.bytesPerSecond ?? 0
+        return (average, max(inbound.peak?.bytesPerSecond ?? average, average))
     }
 
     /// Lines that give `floor`'s port its class 1:`classID` under the network's inbound class.
     public static func floor(_ floor: PortFloor, bridge: String, network inbound: BandwidthRate) -> [String] {
-        let average = inbound.average?.bytesPerSecond ?? 0
-        let ceil = max(inbound.peak?.bytesPerSecond ?? average, average)
+        let (average, ceil) = networkRates(inbound)
         let id = String(floor.classID, radix: 16)
         let octets = floor.mac.octets.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
         let high = "0x" + octets[0] + octets[1]

@@ -75,8 +75,6 @@ public final class LinuxNetworkHost: NetworkHost {
         if let dnsmasq = dnsmasq(for: network, stateDirectory: stateDirectory) {
             attempt { () throws(PatchbayError) in
                 try dnsmasq.stop(timeoutMilliseconds: 5000)
-                // The pid file may be gone while the recorded process still runs (crash between writes).
-                if let pid = runtime.dnsmasqPID { dnsmasq.killIfOurs(pid) }
                 try dnsmasq.removeFiles(includingLeases: false)
             }
         }

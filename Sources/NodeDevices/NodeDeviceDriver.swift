@@ -69,13 +69,11 @@ public final class NodeDeviceDriver: @unchecked Sendable {
     /// created or deleted to `handler`, in kernel order. Call once; `stop()` ends it.
     public func watch(namespace: String? = nil, _ handler: @escaping @Sendable (NodeDeviceEvent) -> Void) throws(PatchbayError) {
         let monitor = try LinkMonitor(namespace: namespace)
-        let known = try source.devices()
+        let links = try Rtnetlink(in: namespace).links()
         lock.withLock {
             self.monitor = monitor
-            // The monitor's baseline is its own dump; names are taken from the devices listed now.
-            for link in (try? Rtnetlink(in: namespace).links()) ?? [] {
-                names[link.index] = known.first { $0.interface == link.name }?.name ?? source.device(for: link).name
-            }
+            // The monitor's baseline is its own dump; names are taken from the links listed now.
+            for link in links { names[link.index] = source.device(for: link).name }
         }
         let thread = DeviceEventThread()
         let read: @Sendable () async -> Void = { [self] in
